@@ -1,0 +1,26 @@
+# -*- Python -*- lit configuration for dlc.
+import os
+import shutil
+import lit.formats
+
+config.name = "dlc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dlc_obj_root, "test")
+
+tools = getattr(config, "dlc_tools_dir", None)
+llvm_tools = getattr(config, "llvm_tools_dir", None)
+path = [p for p in (tools, llvm_tools) if p]
+config.environment["PATH"] = os.pathsep.join(path + [config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+# Sanitizer reports fail the test that triggered them.
+config.environment["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
+config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+
+python = getattr(config, "python_executable", "") or shutil.which("python3")
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%srcroot", config.dlc_src_root))
+if getattr(config, "dlc_sanitize", False):
+    config.available_features.add("sanitizers")

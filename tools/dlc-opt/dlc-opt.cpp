@@ -1,0 +1,19 @@
+//===- dlc-opt.cpp - the dlc pass driver ----------------------------------===//
+//
+// mlir-opt for dlc: registers only the dialects and passes dlc uses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dlc/Dialect/Graph/GraphDialect.h"
+#include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<dlc::graph::GraphDialect, mlir::func::FuncDialect>();
+  dlc::registerDLCPasses();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "dlc pass driver\n", registry));
+}
