@@ -18,6 +18,7 @@
 #include "dlc/Dialect/Graph/GraphDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 #include <deque>
@@ -407,6 +408,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (int i = 0, e = graph.output_size(); i < e; ++i)
     func.setResultAttr(i, "graph.name",
                        builder_.getStringAttr(graph.output(i).name()));
+
+  // Shape computations folded at import leave unused constants behind.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
 
   if (failed(mlir::verify(*module)))
     return nullptr;

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The one command that installs, builds and tests dlc from a fresh clone:
+#   scripts/test.sh
+# Step 1: install dependencies (scripts/setup.sh, idempotent).
+# Step 2: configure and build with warnings as errors, under AddressSanitizer
+#         and UndefinedBehaviorSanitizer (build folder: $DLC_BUILD_DIR, default
+#         build-test/).
+# Step 3: run the lit suite (dialect, pass, importer and malformed-model tests).
+# Step 4: import every ONNX backend node test (no crash, no verifier failure).
+# Step 5: export ResNet-50, MobileNetV2 and BERT-base with random weights and
+#         import them (skipped with DLC_SKIP_MODELS=1).
+# Ends with one line "N passed, N failed" over all steps.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${DLC_BUILD_DIR:-$root/build-test}"
+jobs="${DLC_JOBS:-$(nproc)}"
+cd "$root"
+
+passed=0
+failed=0
+step() { # name, status
+  if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "== $1: ok"
+  else failed=$((failed + 1)); echo "== $1: FAILED"; fi
+}
+
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+  -DDLC_WERROR=ON -DDLC_SANITIZE=ON >"$build.configure.log" 2>&1 \
+  || { cat "$build.configure.log"; echo "0 passed, 1 failed"; exit 1; }
+if ! ninja -C "$build" -j "$jobs"; then
+  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+# lit prints its own summary; its counts join the closing line.
+lit_out="$build/lit.out"
+/usr/lib/llvm-22/bin/lit -sv "$build/test" | tee "$lit_out"
+lit_status=${PIPESTATUS[0]}
+count_lit() { # the number after "Passed:", "Failed:", ... in lit's summary
+  awk -v pat="$1" '$0 ~ "^ *(" pat ") *:" {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {s += $i; break}} END {print s + 0}' "$lit_out"
+}
+lit_pass=$(count_lit "Passed|Expectedly Failed")
+lit_fail=$(count_lit "Failed|Unresolved|Timed Out|Unexpectedly Passed")
+if [ "$lit_status" != 0 ] && [ "$lit_fail" = 0 ]; then lit_fail=1; fi
+passed=$((passed + lit_pass)); failed=$((failed + lit_fail))
+echo "== lit: $lit_pass passed, $lit_fail failed"
+
+python3 scripts/import_node_tests.py --dlc "$build/bin/dlc" --jobs "$jobs" \
+  --report "$build/NODE_IMPORT.md"
+step "ONNX node-test import" $?
+
+if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
+  python3 scripts/export_models.py --check "$build/bin/dlc"
+  step "real-model export and import" $?
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
