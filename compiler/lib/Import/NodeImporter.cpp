@@ -221,13 +221,14 @@ FailureOr<DenseElementsAttr> NodeImporter::getTensor(StringRef name) {
 // Building ops
 //===----------------------------------------------------------------------===//
 
-FailureOr<Value> NodeImporter::createGeneric(StringRef opName,
-                                             ValueRange operands,
-                                             ArrayRef<NamedAttribute> attrs,
-                                             ArrayRef<Type> types) {
-  if (types.size() != 1)
-    return emitError() << "internal error: '" << opName
-                       << "' has no single inferred result type";
+FailureOr<SmallVector<Value>>
+NodeImporter::createGeneric(StringRef opName, ValueRange operands,
+                            ArrayRef<NamedAttribute> attrs,
+                            ArrayRef<Type> types) {
+  if (types.empty()) {
+    emitError() << "internal error: no result type for '" << opName << "'";
+    return failure();
+  }
   OperationState state(loc_, opName);
   state.addOperands(operands);
   state.addAttributes(attrs);
@@ -237,12 +238,12 @@ FailureOr<Value> NodeImporter::createGeneric(StringRef opName,
     op->erase();
     return failure();
   }
-  SmallVector<Value, 1> folded;
+  SmallVector<Value> folded;
   if (succeeded(builder_.tryFold(op, folded)) && !folded.empty()) {
     op->erase();
-    return folded.front();
+    return folded;
   }
-  return op->getResult(0);
+  return SmallVector<Value>(op->getResults());
 }
 
 Value NodeImporter::constant(DenseElementsAttr value) {

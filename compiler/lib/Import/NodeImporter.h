@@ -105,6 +105,24 @@ public:
   create(mlir::ValueRange operands,
          llvm::ArrayRef<mlir::NamedAttribute> attrs = {},
          mlir::TypeRange resultTypes = {}) {
+    mlir::FailureOr<llvm::SmallVector<mlir::Value>> results =
+        createMulti<OpTy>(operands, attrs, resultTypes);
+    if (mlir::failed(results))
+      return mlir::failure();
+    if (results->size() != 1) {
+      emitError() << "internal error: '" << OpTy::getOperationName()
+                  << "' does not have one result";
+      return mlir::failure();
+    }
+    return results->front();
+  }
+
+  /// Like create() for ops with several results (e.g. Split).
+  template <typename OpTy>
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  createMulti(mlir::ValueRange operands,
+              llvm::ArrayRef<mlir::NamedAttribute> attrs = {},
+              mlir::TypeRange resultTypes = {}) {
     llvm::SmallVector<mlir::Type> types(resultTypes.begin(),
                                         resultTypes.end());
     if (types.empty()) {
@@ -150,7 +168,7 @@ public:
   }
 
 private:
-  mlir::FailureOr<mlir::Value>
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   createGeneric(llvm::StringRef opName, mlir::ValueRange operands,
                 llvm::ArrayRef<mlir::NamedAttribute> attrs,
                 llvm::ArrayRef<mlir::Type> types);
