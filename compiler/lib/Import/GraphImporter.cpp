@@ -78,6 +78,13 @@ private:
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &info);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
   Location nodeLoc(const onnx::NodeProto &node, int index);
+  /// "node 'NAME' (OP, opset N): ", the prefix of every node diagnostic.
+  std::string nodeLabel(const onnx::NodeProto &node, int index);
+  InFlightDiagnostic nodeError(const onnx::NodeProto &node, int index) {
+    InFlightDiagnostic diag = mlir::emitError(nodeLoc(node, index));
+    diag << nodeLabel(node, index);
+    return diag;
+  }
   InFlightDiagnostic modelError() {
     return mlir::emitError(FileLineColLoc::get(&context_, path_, 0, 0));
   }
@@ -100,6 +107,14 @@ Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int index) {
                          : node.name();
   return NameLoc::get(StringAttr::get(&context_, name),
                       FileLineColLoc::get(&context_, path_, 0, 0));
+}
+
+std::string GraphImporter::nodeLabel(const onnx::NodeProto &node, int index) {
+  std::string name = node.name().empty() ? ("#" + Twine(index)).str()
+                                         : "'" + node.name() + "'";
+  return ("node " + name + " (" + node.op_type() + ", opset " + Twine(opset_) +
+          "): ")
+      .str();
 }
 
 LogicalResult GraphImporter::readOpsets() {
@@ -136,8 +151,9 @@ LogicalResult GraphImporter::checkSupported() {
       key = node.op_type() + " (opset " + std::to_string(opset_) + ")";
     if (key.empty() || !seen.insert(key).second)
       continue;
-    unsupported.emplace_back(key, node.name().empty() ? ("#" + Twine(i)).str()
-                                                      : node.name());
+    unsupported.emplace_back(key, node.name().empty()
+                                      ? ("#" + Twine(i)).str()
+                                      : "'" + node.name() + "'");
   }
   if (unsupported.empty())
     return success();
@@ -145,7 +161,7 @@ LogicalResult GraphImporter::checkSupported() {
   diag << "unsupported ONNX operators (" << unsupported.size() << "): ";
   bool first = true;
   for (const auto &[op, nodeName] : unsupported) {
-    diag << (first ? "" : ", ") << op << " at node '" << nodeName << "'";
+    diag << (first ? "" : ", ") << op << " at node " << nodeName;
     first = false;
   }
   return diag;
@@ -159,7 +175,7 @@ LogicalResult GraphImporter::orderNodes(SmallVectorImpl<int> &order) {
       if (out.empty())
         continue;
       if (values_.count(out) || !producer.try_emplace(out, i).second)
-        return mlir::emitError(nodeLoc(graph.node(i), i))
+        return nodeError(graph.node(i), i)
                << "tensor '" << out << "' is defined more than once";
     }
   }
@@ -173,7 +189,7 @@ LogicalResult GraphImporter::orderNodes(SmallVectorImpl<int> &order) {
         continue;
       auto it = producer.find(in);
       if (it == producer.end())
-        return mlir::emitError(nodeLoc(graph.node(i), i))
+        return nodeError(graph.node(i), i)
                << "node uses tensor '" << in
                << "', which no node, input or initializer defines";
       ++pending[i];
@@ -195,7 +211,7 @@ LogicalResult GraphImporter::orderNodes(SmallVectorImpl<int> &order) {
   if (static_cast<int>(order.size()) != n) {
     for (int i = 0; i < n; ++i)
       if (pending[i] > 0)
-        return mlir::emitError(nodeLoc(graph.node(i), i))
+        return nodeError(graph.node(i), i)
                << "the graph has a cycle through this node";
   }
   return success();
@@ -281,13 +297,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     });
     result = handler(importer);
   }
-  std::string prefix = ("node '" + node.name() + "' (" + node.op_type() +
-                        ", opset " + Twine(opset_) + "): ")
-                           .str();
-  if (node.name().empty())
-    prefix = ("node #" + Twine(index) + " (" + node.op_type() + ", opset " +
-              Twine(opset_) + "): ")
-                 .str();
+  std::string prefix = nodeLabel(node, index);
   for (auto &[msgLoc, text] : messages)
     mlir::emitError(loc) << prefix << text;
   if (failed(result) || !messages.empty()) {
@@ -330,6 +340,16 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     initializers[tensor.name()] = *value;
   }
 
+  llvm::StringSet<> inputNames;
+  for (const onnx::ValueInfoProto &info : graph.input())
+    inputNames.insert(info.name());
+  for (const auto &entry : options_.inputShapes)
+    if (!inputNames.contains(entry.getKey()) ||
+        initializers.count(entry.getKey()))
+      return (modelError() << "--input-shape names '" << entry.getKey()
+                           << "', which is not a graph input",
+              nullptr);
+
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   llvm::StringSet<> seenInputs;
@@ -346,11 +366,6 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     argTypes.push_back(*type);
     argNames.push_back(info.name());
   }
-  for (const auto &entry : options_.inputShapes)
-    if (!seenInputs.contains(entry.getKey()))
-      return (modelError() << "--input-shape names '" << entry.getKey()
-                           << "', which is not a graph input",
-              nullptr);
 
   auto func = func::FuncOp::create(builder_, module->getLoc(),
                                    options_.funcName,
