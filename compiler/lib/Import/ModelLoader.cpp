@@ -7,6 +7,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <google/protobuf/io/coded_stream.h>
+#include <exception>
 
 using namespace llvm;
 
@@ -35,7 +36,17 @@ Error loadModel(StringRef path, onnx::ModelProto &model) {
 
   if (looksLikeText(path, content)) {
     onnx::OnnxParser parser(content.data());
-    onnx::Status status = parser.Parse(model);
+    onnx::Status status;
+    // The ONNX parser converts literals with std::stoll/std::stof, which
+    // throw on out-of-range numbers (e.g. "ir_version: 99999999999999999999").
+    try {
+      status = parser.Parse(model);
+    } catch (const std::exception &e) {
+      return makeError("'" + path +
+                       "' is not a valid ONNX text model: a literal is out "
+                       "of range or malformed (" +
+                       e.what() + ")");
+    }
     if (!status.IsOK())
       return makeError("'" + path + "' is not a valid ONNX text model: " +
                        status.ErrorMessage());
