@@ -41,6 +41,12 @@ cl::list<std::string> inputShapes(
              "(needed for inputs with symbolic dimensions; repeatable)"),
     cl::value_desc("NAME=DIMS"), cl::cat(dlcCategory));
 
+cl::list<std::string> freezeInputs(
+    "freeze-input",
+    cl::desc("Replace a graph input by the constant tensor in a TensorProto "
+             ".pb file, e.g. axes=test_data_set_0/input_1.pb (repeatable)"),
+    cl::value_desc("NAME=FILE.pb"), cl::cat(dlcCategory));
+
 cl::opt<int64_t> elideConstants(
     "elide-constants",
     cl::desc("Print constants with more elements than this as "
@@ -95,6 +101,15 @@ int main(int argc, char **argv) {
       WithColor::error(errs(), "dlc") << toString(std::move(e)) << "\n";
       return 1;
     }
+  }
+  for (const std::string &spec : freezeInputs) {
+    auto [name, file] = StringRef(spec).split('=');
+    if (name.empty() || file.empty()) {
+      WithColor::error(errs(), "dlc")
+          << "--freeze-input expects NAME=FILE.pb, got '" << spec << "'\n";
+      return 1;
+    }
+    options.frozenInputs[name] = file.str();
   }
   if (elideConstants < 0) {
     WithColor::error(errs(), "dlc") << "--elide-constants must be >= 0\n";

@@ -76,6 +76,7 @@ private:
   LogicalResult checkSupported();
   LogicalResult orderNodes(SmallVectorImpl<int> &order);
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &info);
+  FailureOr<DenseElementsAttr> loadFrozenInput(StringRef name, StringRef path);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
   Location nodeLoc(const onnx::NodeProto &node, int index);
   /// "node 'NAME' (OP, opset N): ", the prefix of every node diagnostic.
@@ -127,9 +128,13 @@ LogicalResult GraphImporter::readOpsets() {
   }
   if (!found && model_.opset_import_size() == 0)
     return modelError() << "model has no opset_import";
-  if (!found)
-    return modelError()
-           << "model imports no default-domain (ai.onnx) opset";
+  if (!found) {
+    InFlightDiagnostic diag = modelError();
+    diag << "model imports no default-domain (ai.onnx) opset, only";
+    for (const onnx::OperatorSetIdProto &opset : model_.opset_import())
+      diag << " '" << opset.domain() << "'";
+    return diag << "; dlc supports ai.onnx operators only";
+  }
   if (opset_ < kMinOpset || opset_ > kMaxOpset)
     return modelError() << "model uses opset " << opset_
                         << "; dlc supports opsets " << kMinOpset << " to "
@@ -274,6 +279,34 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, *element);
 }
 
+FailureOr<DenseElementsAttr>
+GraphImporter::loadFrozenInput(StringRef name, StringRef path) {
+  onnx::TensorProto tensor;
+  if (Error e = loadTensor(path, tensor))
+    return modelError() << "--freeze-input " << name << ": "
+                        << toString(std::move(e));
+  SmallString<256> dir(sys::path::parent_path(path));
+  if (dir.empty())
+    dir = ".";
+  Expected<DenseElementsAttr> value = convertTensor(&context_, tensor, dir);
+  if (!value)
+    return modelError() << "--freeze-input " << name << ": "
+                        << toString(value.takeError());
+  for (const onnx::ValueInfoProto &info : model_.graph().input()) {
+    if (info.name() != name)
+      continue;
+    FailureOr<RankedTensorType> declared = inputType(info);
+    if (failed(declared))
+      return failure();
+    if (declared->getElementType() != value->getElementType() ||
+        declared->getShape() != value->getType().getShape())
+      return modelError() << "--freeze-input " << name << ": the tensor in '"
+                          << path << "' is " << value->getType()
+                          << " but the graph input is " << *declared;
+  }
+  return *value;
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int index) {
   Location loc = nodeLoc(node, index);
@@ -343,6 +376,20 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   llvm::StringSet<> inputNames;
   for (const onnx::ValueInfoProto &info : graph.input())
     inputNames.insert(info.name());
+  // Graph inputs frozen to constants with --freeze-input.
+  SmallVector<std::pair<std::string, DenseElementsAttr>> frozen;
+  for (const auto &entry : options_.frozenInputs) {
+    StringRef name = entry.getKey();
+    if (!inputNames.contains(name) || initializers.count(name))
+      return (modelError() << "--freeze-input names '" << name
+                           << "', which is not a graph input",
+              nullptr);
+    FailureOr<DenseElementsAttr> value = loadFrozenInput(name, entry.getValue());
+    if (failed(value))
+      return nullptr;
+    initializers[name] = *value;
+    frozen.emplace_back(name.str(), *value);
+  }
   for (const auto &entry : options_.inputShapes)
     if (!inputNames.contains(entry.getKey()) ||
         initializers.count(entry.getKey()))
@@ -380,6 +427,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     DenseElementsAttr value = initializers[tensor.name()];
     auto loc = NameLoc::get(builder_.getStringAttr(tensor.name()));
     values_[tensor.name()] =
+        graph::ConstantOp::create(builder_, loc, value.getType(), value);
+  }
+  for (auto &[name, value] : frozen) {
+    auto loc = NameLoc::get(builder_.getStringAttr(name));
+    values_[name] =
         graph::ConstantOp::create(builder_, loc, value.getType(), value);
   }
 

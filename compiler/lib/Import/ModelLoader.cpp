@@ -71,6 +71,17 @@ Error loadModel(StringRef path, onnx::ModelProto &model) {
   return Error::success();
 }
 
+Error loadTensor(StringRef path, onnx::TensorProto &tensor) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> file = MemoryBuffer::getFile(path);
+  if (std::error_code ec = file.getError())
+    return makeError("cannot read '" + path + "': " + ec.message());
+  StringRef content = (*file)->getBuffer();
+  if (content.size() > static_cast<size_t>(INT32_MAX) ||
+      !tensor.ParseFromArray(content.data(), static_cast<int>(content.size())))
+    return makeError("'" + path + "' is not a valid ONNX TensorProto file");
+  return Error::success();
+}
+
 Error readExternalData(StringRef modelDir, StringRef location, int64_t offset,
                        int64_t length, std::string &out) {
   if (location.empty())

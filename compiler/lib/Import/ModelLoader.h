@@ -13,6 +13,9 @@ namespace dlc {
 /// file name ends in `.onnxtxt`/`.txt` or the text starts with '<'.
 llvm::Error loadModel(llvm::StringRef path, onnx::ModelProto &model);
 
+/// Reads a binary TensorProto (the ONNX test-data .pb layout).
+llvm::Error loadTensor(llvm::StringRef path, onnx::TensorProto &tensor);
+
 /// Reads `length` bytes at `offset` of an external-data file named by
 /// `location`, relative to `modelDir`. Rejects absolute paths, '..',
 /// symbolic links, files outside the folder and ranges beyond the file.

@@ -22,6 +22,9 @@ constexpr int64_t kMaxOpset = 27;
 struct ImportOptions {
   /// Static shapes for graph inputs, by input name (`--input-shape`).
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Graph inputs replaced by constants read from TensorProto files
+  /// (`--freeze-input NAME=FILE.pb`), by input name.
+  llvm::StringMap<std::string> frozenInputs;
   /// Name of the generated function.
   std::string funcName = "main";
 };
