@@ -15,6 +15,7 @@ DEB_PACKAGES=(
 PY_PACKAGES=(
   "onnx==1.22.0" "onnxruntime==1.23.2" "numpy==2.1.3"
   "torch==2.5.1" "torchvision==0.20.1" "lit==18.1.8"
+  "transformers==4.46.3"
 )
 
 SUDO=""

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Exports real model architectures to ONNX (random weights) and imports them.
+
+    export_models.py [--cache .cache/models] [--models resnet50,...] [--force]
+    export_models.py --check build/bin/dlc      export what is missing, then
+                                                import each model with
+                                                `dlc MODEL --emit=graph -o /dev/null`
+
+Models (all with random weights from a fixed seed, batch 1, static shapes,
+exported with the TorchScript exporter, dynamo=False, opset 17):
+  resnet50      torchvision ResNet-50, input float[1,3,224,224]
+  mobilenet_v2  torchvision MobileNetV2, input float[1,3,224,224]
+  bert_base     BERT-base encoder (12 layers, hidden 768, 12 heads,
+                intermediate 3072, vocabulary 30522), inputs int64[1,128]
+                input_ids and attention_mask; Hugging Face transformers'
+                BertModel(BertConfig()) when transformers is installed, else
+                the equivalent plain-torch encoder defined below.
+A model already in the cache is not exported again unless --force.
+With --check, prints one line per model (pass/fail, time taken; for a failure
+the error, e.g. the list of ONNX operators dlc does not support yet) and exits
+with 1 when any model fails to export or import.
+"""
+
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+
+SEED = 0
+OPSET = 17
+BERT_SEQ = 128
+MODELS = ("resnet50", "mobilenet_v2", "bert_base")
+
+
+# ---------------------------------------------------------------------------
+# Plain-torch BERT-base (used only when transformers is not installed).
+# Same structure and parameter shapes as transformers' BertModel.
+# ---------------------------------------------------------------------------
+
+def plain_bert(torch):
+    nn = torch.nn
+
+    class Embeddings(nn.Module):
+        def __init__(self, vocab, hidden, positions, types):
+            super().__init__()
+            self.word_embeddings = nn.Embedding(vocab, hidden, padding_idx=0)
+            self.position_embeddings = nn.Embedding(positions, hidden)
+            self.token_type_embeddings = nn.Embedding(types, hidden)
+            self.LayerNorm = nn.LayerNorm(hidden, eps=1e-12)
+
+        def forward(self, input_ids, token_type_ids):
+            seq = input_ids.shape[1]
+            positions = torch.arange(seq, device=input_ids.device)[None, :]
+            x = (self.word_embeddings(input_ids) +
+                 self.position_embeddings(positions) +
+                 self.token_type_embeddings(token_type_ids))
+            return self.LayerNorm(x)
+
+    class Layer(nn.Module):
+        def __init__(self, hidden, heads, inter):
+            super().__init__()
+            self.heads, self.head_dim = heads, hidden // heads
+            self.query = nn.Linear(hidden, hidden)
+            self.key = nn.Linear(hidden, hidden)
+            self.value = nn.Linear(hidden, hidden)
+            self.attn_out = nn.Linear(hidden, hidden)
+            self.attn_norm = nn.LayerNorm(hidden, eps=1e-12)
+            self.intermediate = nn.Linear(hidden, inter)
+            self.output = nn.Linear(inter, hidden)
+            self.out_norm = nn.LayerNorm(hidden, eps=1e-12)
+
+        def split(self, x):
+            b, s, _ = x.shape
+            return x.view(b, s, self.heads, self.head_dim).permute(0, 2, 1, 3)
+
+        def forward(self, x, mask):
+            q, k, v = (self.split(self.query(x)), self.split(self.key(x)),
+                       self.split(self.value(x)))
+            scores = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + mask
+            ctx = torch.softmax(scores, dim=-1) @ v
+            b, h, s, d = ctx.shape
+            ctx = ctx.permute(0, 2, 1, 3).reshape(b, s, h * d)
+            x = self.attn_norm(x + self.attn_out(ctx))
+            y = self.output(nn.functional.gelu(self.intermediate(x)))
+            return self.out_norm(x + y)
+
+    class Bert(nn.Module):
+        def __init__(self, vocab=30522, hidden=768, layers=12, heads=12,
+                     inter=3072, positions=512, types=2):
+            super().__init__()
+            self.embeddings = Embeddings(vocab, hidden, positions, types)
+            self.layers = nn.ModuleList(Layer(hidden, heads, inter)
+                                        for _ in range(layers))
+            self.pooler = nn.Linear(hidden, hidden)
+            for m in self.modules():  # BERT's initializer_range = 0.02
+                if isinstance(m, (nn.Linear, nn.Embedding)):
+                    nn.init.normal_(m.weight, std=0.02)
+                if isinstance(m, nn.Linear):
+                    nn.init.zeros_(m.bias)
+
+        def forward(self, input_ids, attention_mask):
+            token_types = torch.zeros_like(input_ids)
+            x = self.embeddings(input_ids, token_types)
+            mask = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * \
+                torch.finfo(x.dtype).min
+            for layer in self.layers:
+                x = layer(x, mask)
+            pooled = torch.tanh(self.pooler(x[:, 0]))
+            return x, pooled
+
+    return Bert()
+
+
+# ---------------------------------------------------------------------------
+# Builders: (module, example inputs, input names, output names, description)
+# ---------------------------------------------------------------------------
+
+def build(name, torch, bert_impl="auto"):
+    torch.manual_seed(SEED)
+    if name in ("resnet50", "mobilenet_v2"):
+        import torchvision
+        net = getattr(torchvision.models, name)(weights=None)
+        x = torch.randn(1, 3, 224, 224)
+        return net, (x,), ["input"], ["logits"], "torchvision " + name
+    if name == "bert_base":
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        transformers = None
+        if bert_impl != "plain":
+            try:
+                import transformers
+            except ImportError:
+                if bert_impl == "transformers":
+                    raise
+        if transformers is not None:
+            config = transformers.BertConfig()  # bert-base-uncased sizes
+            # Plain softmax attention, not the fused SDPA kernel.
+            config._attn_implementation = "eager"
+            bert = transformers.BertModel(config)
+
+            class Wrapper(torch.nn.Module):
+                def __init__(self, m):
+                    super().__init__()
+                    self.m = m
+
+                def forward(self, input_ids, attention_mask):
+                    out = self.m(input_ids=input_ids,
+                                 attention_mask=attention_mask,
+                                 return_dict=False)
+                    return out[0], out[1]
+
+            net = Wrapper(bert)
+            what = "transformers %s BertModel(BertConfig())" % \
+                transformers.__version__
+        else:
+            net = plain_bert(torch)
+            what = "plain-torch BERT-base encoder"
+        gen = torch.Generator().manual_seed(SEED)
+        ids = torch.randint(0, 30522, (1, BERT_SEQ), generator=gen)
+        mask = torch.ones(1, BERT_SEQ, dtype=torch.int64)
+        return (net, (ids, mask), ["input_ids", "attention_mask"],
+                ["last_hidden_state", "pooler_output"], what)
+    raise ValueError("unknown model " + name)
+
+
+def export(name, path, bert_impl):
+    import torch
+    net, inputs, in_names, out_names, what = build(name, torch, bert_impl)
+    net.eval()
+    tmp = path + ".tmp"
+    start = time.time()
+    with torch.no_grad():
+        torch.onnx.export(net, inputs, tmp, opset_version=OPSET,
+                          input_names=in_names, output_names=out_names,
+                          do_constant_folding=True, dynamo=False)
+    os.replace(tmp, path)
+    print("exported %s (%s) to %s in %.1fs" % (name, what, path,
+                                               time.time() - start),
+          flush=True)
+
+
+def check(dlc, name, path, timeout):
+    """Imports one model; returns (ok, seconds, message)."""
+    start = time.time()
+    try:
+        proc = subprocess.run([dlc, path, "--emit=graph", "-o", os.devnull],
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, time.time() - start, "timed out after %ds" % timeout
+    seconds = time.time() - start
+    stderr = proc.stderr.decode(errors="replace")
+    if proc.returncode == 0 and "runtime error:" not in stderr and \
+            "Sanitizer" not in stderr:
+        return True, seconds, ""
+    lines = [re.sub(r"^.*?: error: ", "", l) for l in stderr.splitlines()
+             if l.strip()]
+    if proc.returncode < 0:
+        lines.insert(0, "killed by signal %d" % -proc.returncode)
+    elif proc.returncode not in (0, 1):
+        lines.insert(0, "exit code %d" % proc.returncode)
+    return False, seconds, "\n".join(lines[:8])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", default=os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        ".cache", "models"), help="folder of the exported models")
+    parser.add_argument("--models", default=",".join(MODELS),
+                        help="comma-separated subset of " + ", ".join(MODELS))
+    parser.add_argument("--force", action="store_true",
+                        help="export again even when the file exists")
+    parser.add_argument("--check", metavar="DLC",
+                        help="import every model with this dlc")
+    parser.add_argument("--bert-impl", default="auto",
+                        choices=("auto", "transformers", "plain"),
+                        help="BERT from transformers (auto: when installed) "
+                             "or the plain-torch encoder")
+    parser.add_argument("--timeout", type=int, default=1200,
+                        help="seconds per import")
+    args = parser.parse_args()
+
+    names = [n for n in args.models.split(",") if n]
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        sys.exit("export_models: unknown models: " + ", ".join(unknown))
+    os.makedirs(args.cache, exist_ok=True)
+
+    failures = 0
+    paths = {}
+    for name in names:
+        path = os.path.join(args.cache, name + ".onnx")
+        if os.path.exists(path) and not args.force:
+            print("cached %s: %s" % (name, path))
+        else:
+            try:
+                export(name, path, args.bert_impl)
+            except Exception as e:  # report and go on with the others
+                print("FAIL export %s: %s: %s" % (name, type(e).__name__, e))
+                failures += 1
+                continue
+        paths[name] = path
+
+    if args.check:
+        for name, path in paths.items():
+            ok, seconds, message = check(args.check, name, path, args.timeout)
+            print("%s import %s (%.1fs)" % ("pass" if ok else "FAIL", name,
+                                            seconds), flush=True)
+            for line in message.splitlines():
+                print("    " + line)
+            failures += 0 if ok else 1
+        print("%d passed, %d failed" % (len(names) - failures, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
