@@ -64,6 +64,8 @@ static Attribute remapElements(ArrayRef<Attribute> inputs,
   }
   if (!isFoldable(resultType))
     return {};
+  if (resultType.getNumElements() == 0)
+    return DenseElementsAttr::get(resultType, ArrayRef<Attribute>());
   Type element = resultType.getElementType();
   for (DenseElementsAttr d : dense)
     if (d.getElementType() != element)
@@ -113,13 +115,6 @@ static OpFoldResult foldReshapeLike(Value input, Attribute inputAttr,
 static RankedTensorType rankedOperand(ValueRange operands, size_t i) {
   return i < operands.size() ? dyn_cast<RankedTensorType>(operands[i].getType())
                              : RankedTensorType();
-}
-
-static std::string typeString(Type type) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << type;
-  return s;
 }
 
 /// Coordinates of flat index `flat` in a tensor with `strides`.
@@ -337,13 +332,13 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     if (!t || t.getRank() != rank ||
         t.getElementType() != first.getElementType())
       return inferError(loc, "concat operand #", i, " (",
-                        typeString(operands[i].getType()),
-                        ") does not match operand #0 (", typeString(first),
+                        Type(operands[i].getType()),
+                        ") does not match operand #0 (", Type(first),
                         ") in rank or element type");
     for (int64_t d = 0; d < rank; ++d)
       if (d != *axis && t.getDimSize(d) != shape[d])
-        return inferError(loc, "concat operand #", i, " (", typeString(t),
-                          ") differs from operand #0 (", typeString(first),
+        return inferError(loc, "concat operand #", i, " (", Type(t),
+                          ") differs from operand #0 (", Type(first),
                           ") in dimension ", d);
     shape[*axis] += t.getDimSize(*axis);
   }
@@ -639,7 +634,7 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   FailureOr<SmallVector<int64_t>> out =
       broadcastShapes(in.getShape(), shape.asArrayRef());
   if (failed(out))
-    return inferError(loc, "cannot expand ", typeString(in), " to shape [",
+    return inferError(loc, "cannot expand ", Type(in), " to shape [",
                       llvm::join(llvm::map_range(shape.asArrayRef(),
                                                  [](int64_t d) {
                                                    return std::to_string(d);
@@ -811,9 +806,8 @@ OpFoldResult TriluOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> shape = getType().getShape();
   if (shape.size() < 2)
     return {};
-  int64_t rows = shape[shape.size() - 2], cols = shape.back();
-  if (rows == 0 || cols == 0)
-    return {};
+  int64_t rows = std::max<int64_t>(shape[shape.size() - 2], 1);
+  int64_t cols = std::max<int64_t>(shape.back(), 1);
   bool upper = getUpper();
   int64_t k = getKAttr().getInt();
   return remapElements(adaptor.getInput(), getType(), [&](int64_t i) {

@@ -14,34 +14,6 @@
 using namespace mlir;
 using namespace dlc;
 
-/// Builds a graph op with any number of results (NodeImporter::create
-/// handles one): infers the types, verifies and folds.
-template <typename OpTy>
-static FailureOr<SmallVector<Value>> createMulti(NodeImporter &n,
-                                                 ValueRange operands,
-                                                 ArrayRef<NamedAttribute> attrs) {
-  SmallVector<Type> types;
-  if (failed(OpTy::inferReturnTypes(
-          n.context(), n.loc(), operands, DictionaryAttr::get(n.context(), attrs),
-          OpaqueProperties(nullptr), RegionRange(), types)))
-    return failure();
-  OperationState state(n.loc(), OpTy::getOperationName());
-  state.addOperands(operands);
-  state.addAttributes(attrs);
-  state.addTypes(types);
-  Operation *op = n.builder().create(state);
-  if (failed(mlir::verify(op))) {
-    op->erase();
-    return failure();
-  }
-  SmallVector<Value> folded;
-  if (succeeded(n.builder().tryFold(op, folded)) && !folded.empty()) {
-    op->erase();
-    return folded;
-  }
-  return SmallVector<Value>(op->getResults());
-}
-
 static LogicalResult setCreated(NodeImporter &n, FailureOr<Value> v) {
   return failed(v) ? failure() : n.setResult(*v);
 }
@@ -391,8 +363,8 @@ static LogicalResult importSplit(NodeImporter &n) {
     return n.emitError() << "'split' has " << split.size()
                          << " entries but the node has " << outputs
                          << " outputs";
-  FailureOr<SmallVector<Value>> results = createMulti<graph::SplitOp>(
-      n, n.input(0),
+  FailureOr<SmallVector<Value>> results = n.createMulti<graph::SplitOp>(
+      n.input(0),
       {n.i64Attr("axis", *axisAttr), n.i64ArrayAttr("split", split)});
   return failed(results) ? failure() : n.setResults(*results);
 }
