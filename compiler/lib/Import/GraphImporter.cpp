@@ -20,6 +20,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 #include <deque>
 
@@ -276,6 +277,13 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
   } else {
     shape = given->second;
   }
+  // Later shape arithmetic multiplies the dimensions in int64_t.
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (llvm::MulOverflow(count, d, count))
+      return modelError() << "graph input '" << name
+                          << "' is too large: its dimensions multiply to "
+                             "more elements than int64 can count";
   return RankedTensorType::get(shape, *element);
 }
 
