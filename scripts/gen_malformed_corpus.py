@@ -151,10 +151,12 @@ class Corpus:
         self.cases = []
 
     def add(self, name, content, expect, args=(), folder=None, ext=".onnx",
-            rc=1):
+            rc=1, known_bug=None):
         """content: a ModelProto, bytes or str (text format).
 
-        expect: substring of stderr, or 're:REGEX'."""
+        expect: substring of stderr, or 're:REGEX'.
+        known_bug: why dlc does not behave as expected yet; the case then
+        counts as an expected failure (listed, not fatal) until it passes."""
         folder = os.path.join(self.out, folder) if folder else self.out
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, name + ext)
@@ -168,7 +170,8 @@ class Corpus:
             f.write(data)
         self.cases.append({"name": name,
                            "file": os.path.relpath(path, self.out),
-                           "args": list(args), "rc": rc, "expect": expect})
+                           "args": list(args), "rc": rc, "expect": expect,
+                           "known_bug": known_bug})
         return folder
 
     def write_manifest(self):
@@ -380,7 +383,10 @@ def node_cases(c):
                 [vi("A", FLOAT, [2, 3])], [vi("Y", FLOAT, [1])],
                 initializers=[shape]),
           "re:node 'rs' \\(Reshape, opset 17\\): .*(overflow|too large|"
-          "cannot infer the -1 entry)")
+          "cannot infer the -1 entry)",
+          known_bug="the Reshape handler multiplies the shape entries "
+                    "without an overflow check (signed overflow in "
+                    "compiler/lib/Import/ops/ShapeOps.cpp)")
     axes = helper.make_tensor("axes", INT64, [1], [5])
     c.add("reducesum_axis_out_of_range",
           model([helper.make_node("ReduceSum", ["A", "axes"], ["Y"],
@@ -418,6 +424,126 @@ def node_cases(c):
           model([helper.make_node("Concat", ["A", "A"], ["Y"], name="cat")],
                 [vi("A", FLOAT, [2, 3])], [vi("Y", FLOAT, [4, 3])]),
           pending("cat", "Concat", "axis"))
+
+
+def shape_op_cases(c):
+    """Bad attributes and constant operands of the shape and reduction ops."""
+    X = vi("X", FLOAT, [2, 3])
+    Y = vi("Y", FLOAT, [2])
+
+    def ints(name, values):
+        return helper.make_tensor(name, INT64, [len(values)], values)
+
+    def scalar(name, value, elem=INT64):
+        return helper.make_tensor(name, elem, [], [value])
+
+    def case(name, op, inputs, expect, inits=(), graph_inputs=None,
+             known_bug=None, opset=17, outputs=("Y",), **attrs):
+        node = helper.make_node(op, inputs, list(outputs), name="n", **attrs)
+        m = model([node], graph_inputs if graph_inputs is not None else [X],
+                  [Y], initializers=list(inits), opset=opset)
+        c.add(name, m, "re:node 'n' \\(%s, opset %d\\): .*%s"
+              % (op, opset, expect), known_bug=known_bug)
+
+    case("transpose_perm_repeats_axis", "Transpose", ["X"],
+         "perm is not a permutation", perm=[0, 0])
+    case("transpose_perm_too_short", "Transpose", ["X"],
+         "perm has 1 entries but the input has rank 2", perm=[0])
+    case("gather_axis_out_of_range", "Gather", ["X", "i"],
+         "axis 7 is out of range", inits=[ints("i", [0])], axis=7)
+    case("gather_constant_index_out_of_range", "Gather", ["D", "i"],
+         "index 99 is out of range for axis 0 of size 2", graph_inputs=[],
+         inits=[helper.make_tensor("D", FLOAT, [2, 3], [1] * 6),
+                ints("i", [99])], axis=0)
+    case("gather_scalar_data", "Gather", ["S", "i"], ".*rank",
+         graph_inputs=[vi("S", FLOAT, [])], inits=[ints("i", [0])],
+         known_bug="the handler fails with the generic 'could not be "
+                   "imported' instead of saying Gather needs rank >= 1")
+    case("concat_axis_out_of_range", "Concat", ["X", "X"],
+         "axis 9 is out of range", axis=9)
+    case("concat_rank_mismatch", "Concat", ["X", "Z"],
+         "concat operand #1 .* does not match operand #0",
+         graph_inputs=[X, vi("Z", FLOAT, [3])], axis=0)
+    case("split_sizes_wrong_sum", "Split", ["X", "s"],
+         "split sizes sum to 2 but dimension 1 has size 3",
+         inits=[ints("s", [1, 1])], axis=1, outputs=("Y", "Y2"))
+    case("slice_step_zero", "Slice", ["X", "s", "e", "a", "st"],
+         "slice step must not be 0",
+         inits=[ints("s", [0]), ints("e", [2]), ints("a", [1]),
+                ints("st", [0])])
+    case("slice_axis_repeated", "Slice", ["X", "s", "e", "a"],
+         "slice axis 1 is listed twice",
+         inits=[ints("s", [0, 0]), ints("e", [1, 1]), ints("a", [1, 1])])
+    case("tile_negative_repeat", "Tile", ["X", "r"],
+         "repeats must be >= 0, got -1", inits=[ints("r", [-1, 1])])
+    case("tile_result_overflows_int64", "Tile", ["X", "r"],
+         ".*(overflow|too large|int64)", inits=[ints("r", [1 << 62, 1])],
+         known_bug="Tile's type inference multiplies dimensions without an "
+                   "overflow check (signed overflow in "
+                   "dialects/Graph/lib/ShapeOps.cpp)")
+    case("expand_incompatible_shape", "Expand", ["X", "s"],
+         "cannot expand tensor<2x3xf32> to shape \\[4, 5\\]",
+         inits=[ints("s", [4, 5])])
+    case("expand_result_overflows_int64", "Expand", ["X", "s"],
+         ".*(overflow|too large|int64)",
+         inits=[ints("s", [1 << 62, 1 << 62, 1, 1])],
+         known_bug="Expand accepts a result shape whose element count "
+                   "overflows int64")
+    case("constantofshape_overflows_int64", "ConstantOfShape", ["s"],
+         ".*(overflow|too large|int64)", graph_inputs=[],
+         inits=[ints("s", [1 << 62, 1 << 62])],
+         known_bug="ConstantOfShape accepts a shape whose element count "
+                   "overflows int64")
+    case("constantofshape_negative", "ConstantOfShape", ["s"],
+         "shape entries must be >= 0, got -4", graph_inputs=[],
+         inits=[ints("s", [-4])])
+    case("range_zero_delta", "Range", ["a", "b", "d"],
+         "Range needs a non-zero 'delta'", graph_inputs=[],
+         inits=[scalar("a", 0), scalar("b", 5), scalar("d", 0)])
+    case("range_too_many_elements", "Range", ["a", "b", "d"],
+         "Range would produce more than", graph_inputs=[],
+         inits=[scalar("a", -(1 << 63)), scalar("b", (1 << 63) - 1),
+                scalar("d", 1)])
+    case("range_infinite_bound", "Range", ["a", "b", "d"],
+         "Range needs a finite, non-zero 'delta' and finite bounds",
+         graph_inputs=[],
+         inits=[scalar("a", 0.0, FLOAT), scalar("b", float("inf"), FLOAT),
+                scalar("d", 1.0, FLOAT)])
+    case("pad_crops_below_zero", "Pad", ["X", "p"],
+         "pads -5 and 0 crop dimension 0 of size 2 below zero",
+         inits=[ints("p", [-5, 0, 0, 0])])
+    case("pad_result_overflows_int64", "Pad", ["X", "p"],
+         ".*(overflow|too large|int64)",
+         inits=[ints("p", [(1 << 63) - 1, 0, (1 << 63) - 1, 0])],
+         known_bug="Pad's type inference adds pads without an overflow "
+                   "check (signed overflow in dialects/Graph/lib/ShapeOps.cpp)")
+    case("pad_unknown_mode", "Pad", ["X", "p"], "unknown pad mode 'bogus'",
+         inits=[ints("p", [1, 1, 1, 1])], mode="bogus")
+    case("squeeze_axis_not_one", "Squeeze", ["X", "a"],
+         "cannot squeeze axis 0 of size 2", inits=[ints("a", [0])])
+    case("unsqueeze_axis_repeated", "Unsqueeze", ["X", "a"],
+         "axis 0 is listed twice", inits=[ints("a", [0, 0])])
+    case("flatten_axis_out_of_range", "Flatten", ["X"],
+         "axis 5 is out of range", axis=5)
+    case("trilu_rank_1", "Trilu", ["Z"], "Trilu needs a tensor of rank >= 2",
+         graph_inputs=[vi("Z", FLOAT, [3])])
+    case("reshape_two_inferred_dims", "Reshape", ["X", "s"],
+         "shape has more than one -1 entry", inits=[ints("s", [-1, -1])])
+    case("reshape_float_shape", "Reshape", ["X", "s"],
+         "input 'shape' must be an integer tensor",
+         inits=[helper.make_tensor("s", FLOAT, [1], [6.0])])
+    case("reducesum_axes_repeated", "ReduceSum", ["X", "a"],
+         "reduction axes repeat an axis", inits=[ints("a", [1, -1])])
+    case("argmax_axis_out_of_range", "ArgMax", ["X"],
+         "axis 3 is out of range for rank 2", axis=3)
+    case("argmax_empty_axis", "ArgMax", ["Z"],
+         "over the empty axis 0 is undefined",
+         graph_inputs=[vi("Z", FLOAT, [0, 3])], axis=0)
+    case("softmax_axis_out_of_range", "Softmax", ["X"],
+         "axis -3 is out of range for rank 2", axis=-3)
+    case("cumsum_float_axis", "CumSum", ["X", "a"],
+         "input 'axis' must be an integer tensor",
+         inits=[scalar("a", 1.0, FLOAT)])
 
 
 def dims_and_payload_cases(c):
@@ -655,6 +781,7 @@ def generate(out):
     opset_cases(c)
     graph_structure_cases(c)
     node_cases(c)
+    shape_op_cases(c)
     dims_and_payload_cases(c)
     external_data_cases(c, out)
     input_cases(c)
@@ -697,23 +824,33 @@ def check_case(dlc, out, case, timeout):
 
 
 def check(dlc, out, cases, jobs, timeout, verbose):
-    failed = []
+    failed, xfailed = [], []
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(check_case, dlc, out, case, timeout)
                    for case in cases]
         for case, future in zip(cases, futures):
             problems, stderr = future.result()
-            if problems:
+            if problems and case["known_bug"]:
+                xfailed.append(case["name"])
+                print("XFAIL %s: known bug: %s (%s)" % (
+                    case["name"], case["known_bug"], "; ".join(problems)))
+            elif problems:
                 failed.append(case["name"])
                 print("FAIL %s (%s): %s" % (case["name"], case["file"],
                                             "; ".join(problems)))
-                tail = stderr.strip().splitlines()[-12:]
+                tail = stderr.strip().splitlines()[:12]
                 for line in tail:
                     print("    | " + line)
+            elif case["known_bug"]:
+                print("XPASS %s: passes now; drop its known_bug note" %
+                      case["name"])
             elif verbose:
                 print("ok   %s" % case["name"])
-    passed = len(cases) - len(failed)
-    print("%d passed, %d failed" % (passed, len(failed)))
+    passed = len(cases) - len(failed) - len(xfailed)
+    print("%d passed, %d failed%s" % (
+        passed, len(failed),
+        " (%d expected failures of known bugs)" % len(xfailed)
+        if xfailed else ""))
     return not failed
 
 
