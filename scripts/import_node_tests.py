@@ -37,7 +37,9 @@ import onnx
 #    that dlc does not implement);
 #  - "input 'X' must be a constant ...; dlc needs it at compile time" (a
 #    shape-like operand that is a graph input in the test);
-#  - "has a symbolic dimension ...; dynamic shapes are not supported yet";
+#  - "has a symbolic dimension ...; dynamic shapes are not supported yet",
+#    "Range needs constant 'start', ...: its output shape depends on their
+#    values and dlc needs static shapes";
 #  - "graph input 'x' is not a tensor; only tensor inputs are supported"
 #    (sequence and optional inputs);
 #  - "model uses opset 1; dlc supports opsets 7 to 27";
@@ -48,6 +50,7 @@ UNSUPPORTED_PHRASES = (
     "not supported",
     "must be a constant",
     "needs it at compile time",
+    "dlc needs static shapes",
     "only tensor inputs are supported",
     "dlc supports opsets",
     "imports no default-domain (ai.onnx) opset",
