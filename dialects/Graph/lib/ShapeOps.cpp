@@ -10,6 +10,7 @@
 #include "dlc/Dialect/Graph/GraphOps.h"
 #include "dlc/Dialect/Graph/GraphUtils.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace dlc::graph;
@@ -117,6 +118,19 @@ static RankedTensorType rankedOperand(ValueRange operands, size_t i) {
                              : RankedTensorType();
 }
 
+/// Fails when the element count of `shape` does not fit in int64 (a huge
+/// repeats/pads/shape attribute in user IR), so no op gets a wrapped-around
+/// dimension.
+static LogicalResult checkElementCount(std::optional<Location> loc,
+                                       ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (d < 0 || llvm::MulOverflow(count, d, count))
+      return inferError(loc, "result shape has more elements than int64 can "
+                             "count");
+  return success();
+}
+
 /// Coordinates of flat index `flat` in a tensor with `strides`.
 static void delinearize(int64_t flat, ArrayRef<int64_t> strides,
                         SmallVectorImpl<int64_t> &coords) {
@@ -156,11 +170,12 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 // Flatten
 //===----------------------------------------------------------------------===//
 
-LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          ValueRange operands,
-                                          DictionaryAttr attributes,
-                                          OpaqueProperties, RegionRange,
-                                          SmallVectorImpl<Type> &inferred) {
+LogicalResult
+FlattenOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                            ValueRange operands,
+                            DictionaryAttr attributes,
+                            OpaqueProperties, RegionRange,
+                            SmallVectorImpl<Type> &inferred) {
   auto in = rankedOperand(operands, 0);
   if (!in)
     return inferError(loc, "flatten expects a ranked tensor operand");
@@ -235,11 +250,12 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
 // Squeeze / Unsqueeze
 //===----------------------------------------------------------------------===//
 
-LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          ValueRange operands,
-                                          DictionaryAttr attributes,
-                                          OpaqueProperties, RegionRange,
-                                          SmallVectorImpl<Type> &inferred) {
+LogicalResult
+SqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                            ValueRange operands,
+                            DictionaryAttr attributes,
+                            OpaqueProperties, RegionRange,
+                            SmallVectorImpl<Type> &inferred) {
   auto in = rankedOperand(operands, 0);
   if (!in)
     return inferError(loc, "squeeze expects a ranked tensor operand");
@@ -310,11 +326,12 @@ OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
 // Concat
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         ValueRange operands,
-                                         DictionaryAttr attributes,
-                                         OpaqueProperties, RegionRange,
-                                         SmallVectorImpl<Type> &inferred) {
+LogicalResult
+ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           ValueRange operands,
+                           DictionaryAttr attributes,
+                           OpaqueProperties, RegionRange,
+                           SmallVectorImpl<Type> &inferred) {
   auto axisAttr = attributes.getAs<IntegerAttr>("axis");
   if (operands.empty() || !axisAttr)
     return inferError(loc, "concat expects operands and an 'axis'");
@@ -342,6 +359,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                           ") in dimension ", d);
     shape[*axis] += t.getDimSize(*axis);
   }
+  if (failed(checkElementCount(loc, shape)))
+    return failure();
   inferred.push_back(RankedTensorType::get(shape, first.getElementType()));
   return success();
 }
@@ -383,11 +402,12 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
 // Split
 //===----------------------------------------------------------------------===//
 
-LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        ValueRange operands,
-                                        DictionaryAttr attributes,
-                                        OpaqueProperties, RegionRange,
-                                        SmallVectorImpl<Type> &inferred) {
+LogicalResult
+SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                          ValueRange operands,
+                          DictionaryAttr attributes,
+                          OpaqueProperties, RegionRange,
+                          SmallVectorImpl<Type> &inferred) {
   auto in = rankedOperand(operands, 0);
   auto axisAttr = attributes.getAs<IntegerAttr>("axis");
   auto split = attributes.getAs<DenseI64ArrayAttr>("split");
@@ -508,11 +528,12 @@ static LogicalResult computeSliceRanges(std::optional<Location> loc,
   return success();
 }
 
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        ValueRange operands,
-                                        DictionaryAttr attributes,
-                                        OpaqueProperties, RegionRange,
-                                        SmallVectorImpl<Type> &inferred) {
+LogicalResult
+SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                          ValueRange operands,
+                          DictionaryAttr attributes,
+                          OpaqueProperties, RegionRange,
+                          SmallVectorImpl<Type> &inferred) {
   auto in = rankedOperand(operands, 0);
   if (!in)
     return inferError(loc, "slice expects a ranked tensor operand");
@@ -562,11 +583,12 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
 // Gather
 //===----------------------------------------------------------------------===//
 
-LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         ValueRange operands,
-                                         DictionaryAttr attributes,
-                                         OpaqueProperties, RegionRange,
-                                         SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           ValueRange operands,
+                           DictionaryAttr attributes,
+                           OpaqueProperties, RegionRange,
+                           SmallVectorImpl<Type> &inferred) {
   auto data = rankedOperand(operands, 0);
   auto indices = rankedOperand(operands, 1);
   if (!data || !indices || data.getRank() == 0)
@@ -620,11 +642,12 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
 // Expand / Tile
 //===----------------------------------------------------------------------===//
 
-LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         ValueRange operands,
-                                         DictionaryAttr attributes,
-                                         OpaqueProperties, RegionRange,
-                                         SmallVectorImpl<Type> &inferred) {
+LogicalResult
+ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           ValueRange operands,
+                           DictionaryAttr attributes,
+                           OpaqueProperties, RegionRange,
+                           SmallVectorImpl<Type> &inferred) {
   auto in = rankedOperand(operands, 0);
   auto shape = attributes.getAs<DenseI64ArrayAttr>("shape");
   if (!in || !shape)
@@ -641,6 +664,8 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                                                  }),
                                  ", "),
                       "]");
+  if (failed(checkElementCount(loc, *out)))
+    return failure();
   inferred.push_back(RankedTensorType::get(*out, in.getElementType()));
   return success();
 }
@@ -657,11 +682,12 @@ OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
   });
 }
 
-LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       ValueRange operands,
-                                       DictionaryAttr attributes,
-                                       OpaqueProperties, RegionRange,
-                                       SmallVectorImpl<Type> &inferred) {
+LogicalResult
+TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                         ValueRange operands,
+                         DictionaryAttr attributes,
+                         OpaqueProperties, RegionRange,
+                         SmallVectorImpl<Type> &inferred) {
   auto in = rankedOperand(operands, 0);
   auto repeats = attributes.getAs<DenseI64ArrayAttr>("repeats");
   if (!in || !repeats)
@@ -671,10 +697,15 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
                       " entries but the input has rank ", in.getRank());
   SmallVector<int64_t> shape;
   for (auto [d, r] : llvm::zip(in.getShape(), repeats.asArrayRef())) {
+    int64_t size;
     if (r < 0)
       return inferError(loc, "repeats must be >= 0, got ", r);
-    shape.push_back(d * r);
+    if (llvm::MulOverflow(d, r, size))
+      return inferError(loc, "repeats ", r, " overflow dimension ", d);
+    shape.push_back(size);
   }
+  if (failed(checkElementCount(loc, shape)))
+    return failure();
   inferred.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
 }
@@ -701,11 +732,12 @@ OpFoldResult TileOp::fold(FoldAdaptor adaptor) {
 // Pad
 //===----------------------------------------------------------------------===//
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                      ValueRange operands,
-                                      DictionaryAttr attributes,
-                                      OpaqueProperties, RegionRange,
-                                      SmallVectorImpl<Type> &inferred) {
+LogicalResult
+PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                        ValueRange operands,
+                        DictionaryAttr attributes,
+                        OpaqueProperties, RegionRange,
+                        SmallVectorImpl<Type> &inferred) {
   auto in = rankedOperand(operands, 0);
   auto pads = attributes.getAs<DenseI64ArrayAttr>("pads");
   if (!in || !pads)
@@ -724,7 +756,9 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t dim = in.getDimSize(d), lo = pads[d], hi = pads[d + rank];
-    int64_t size = dim + lo + hi;
+    int64_t size;
+    if (llvm::AddOverflow(dim, lo, size) || llvm::AddOverflow(size, hi, size))
+      return inferError(loc, "pads of dimension ", d, " overflow int64");
     if (size < 0)
       return inferError(loc, "pads ", lo, " and ", hi, " crop dimension ", d,
                         " of size ", dim, " below zero");
@@ -736,6 +770,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
       return inferError(loc, mode, " padding of an empty dimension ", d);
     shape.push_back(size);
   }
+  if (failed(checkElementCount(loc, shape)))
+    return failure();
   inferred.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
 }

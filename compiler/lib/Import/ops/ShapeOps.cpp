@@ -10,6 +10,7 @@
 #include "../OpTable.h"
 
 #include "dlc/Dialect/Graph/GraphUtils.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace dlc;
@@ -81,9 +82,13 @@ static LogicalResult importConstantOfShape(NodeImporter &n) {
   FailureOr<SmallVector<int64_t>> shape = n.constantInts(0, "shape");
   if (failed(shape))
     return failure();
-  for (int64_t d : *shape)
+  int64_t count = 1;
+  for (int64_t d : *shape) {
     if (d < 0)
       return n.emitError() << "shape entries must be >= 0, got " << d;
+    if (llvm::MulOverflow(count, d, count))
+      return n.emitError() << "shape has more elements than int64 can count";
+  }
   Attribute element;
   if (n.hasAttr("value")) {
     FailureOr<DenseElementsAttr> value = n.getTensor("value");
@@ -109,8 +114,9 @@ static LogicalResult importRange(NodeImporter &n) {
                     delta = n.constantInput(2);
   if (!start || !limit || !delta)
     return n.emitError()
-           << "Range needs constant 'start', 'limit' and 'delta': its output "
-              "shape depends on their values and dlc needs static shapes";
+           << "each of 'start', 'limit' and 'delta' must be a constant: the "
+              "output shape of Range depends on their values (dynamic shapes "
+              "are not supported)";
   Type element = start.getElementType();
   if (start.getNumElements() != 1 || limit.getNumElements() != 1 ||
       delta.getNumElements() != 1 || limit.getElementType() != element ||
@@ -437,7 +443,8 @@ static LogicalResult importGather(NodeImporter &n) {
   if (!indexType.isSignlessInteger(32) && !indexType.isSignlessInteger(64))
     return n.emitError() << "indices must be int32 or int64, got "
                          << indexType;
-  FailureOr<int64_t> norm = graph::normalizeAxis(n.loc(), *axis, data.getRank());
+  FailureOr<int64_t> norm =
+      graph::normalizeAxis(n.loc(), *axis, data.getRank());
   if (failed(norm) || data.getRank() == 0)
     return failure();
   if (DenseElementsAttr indices = n.constantInput(1)) {
