@@ -426,6 +426,67 @@ def node_cases(c):
           pending("cat", "Concat", "axis"))
 
 
+def more_structure_cases(c, out):
+    X = vi("X", FLOAT, [2, 3])
+    c.add("node_without_outputs",
+          model([helper.make_node("Relu", ["X"], [], name="r"),
+                 helper.make_node("Relu", ["X"], ["Y"], name="ok")],
+                [X], [vi("Y", FLOAT, [2, 3])]),
+          "node 'r' (Relu, opset 17): produces 1 results but the node names "
+          "only 0 outputs")
+    c.add("initializer_redefined_by_node",
+          model([helper.make_node("Relu", ["X"], ["W"], name="r"),
+                 helper.make_node("Add", ["X", "W"], ["Y"], name="add")],
+                [X], [vi("Y", FLOAT, [2, 3])],
+                initializers=[helper.make_tensor("W", FLOAT, [3], [1, 2, 3])]),
+          "node 'r' (Relu, opset 17): tensor 'W' is defined more than once")
+    c.add("attribute_wrong_type",
+          model([helper.make_node("Transpose", ["X"], ["Y"], name="t",
+                                  perm=[1.0, 0.0])],
+                [X], [vi("Y", FLOAT, [3, 2])]),
+          "node 't' (Transpose, opset 17): attribute 'perm' must be a list of "
+          "integers (got FLOATS)")
+    sparse = helper.make_sparse_tensor(
+        helper.make_tensor("S", FLOAT, [1], [1.0]),
+        helper.make_tensor("S_idx", INT64, [1], [0]), [3])
+    m = model([helper.make_node("Add", ["X", "S"], ["Y"], name="add")],
+              [X], [vi("Y", FLOAT, [2, 3])])
+    m.graph.sparse_initializer.append(sparse)
+    c.add("sparse_initializer", m,
+          "node uses tensor 'S', which no node, input or initializer defines")
+    fn = helper.make_function(
+        "local", "MyRelu", ["A"], ["B"],
+        [helper.make_node("Relu", ["A"], ["B"])],
+        [helper.make_opsetid("", 17)])
+    m = model([helper.make_node("MyRelu", ["X"], ["Y"], name="f",
+                                domain="local")],
+              [X], [vi("Y", FLOAT, [2, 3])],
+              opsets=[helper.make_opsetid("", 17),
+                      helper.make_opsetid("local", 1)])
+    m.functions.append(fn)
+    c.add("model_local_function", m,
+          "unsupported ONNX operators (1): local.MyRelu at node 'f'")
+    for name, elem in (("uint16", TensorProto.UINT16),
+                       ("uint64", TensorProto.UINT64),
+                       ("complex64", TensorProto.COMPLEX64),
+                       ("int4", TensorProto.INT4)):
+        c.add("%s_input" % name,
+              model([helper.make_node("Identity", ["X"], ["Y"], name="i")],
+                    [vi("X", elem, [2])], [vi("Y", elem, [2])]),
+              "re:graph input 'X': unsupported tensor data type (%s|data type "
+              "%d)" % (TensorProto.DataType.Name(elem), elem))
+    # A Constant's tensor attribute with hostile external data.
+    d = os.path.join(out, "ext", "constant_attr_dotdot")
+    os.makedirs(d, exist_ok=True)
+    t = external_tensor("value", [4], [("location", "../outside.bin")])
+    c.add("constant_attr_external_dotdot",
+          model([helper.make_node("Constant", [], ["Y"], name="k", value=t)],
+                [], [vi("Y", FLOAT, [4])]),
+          "node 'k' (Constant, opset 17): attribute 'value': tensor 'value': "
+          "external data location '../outside.bin' leaves the model's folder",
+          folder=os.path.join("ext", "constant_attr_dotdot"))
+
+
 def shape_op_cases(c):
     """Bad attributes and constant operands of the shape and reduction ops."""
     X = vi("X", FLOAT, [2, 3])
@@ -812,6 +873,7 @@ def generate(out):
     shape_op_cases(c)
     dims_and_payload_cases(c)
     external_data_cases(c, out)
+    more_structure_cases(c, out)
     input_cases(c)
     names = [case["name"] for case in c.cases]
     assert len(names) == len(set(names)), "duplicate case names"
