@@ -328,9 +328,11 @@ static LogicalResult importSplit(NodeImporter &n) {
   if (failed(axisAttr))
     return failure();
   RankedTensorType in = n.inputType(0);
+  if (in.getRank() == 0)
+    return n.emitError() << "cannot split a scalar";
   FailureOr<int64_t> axis =
       graph::normalizeAxis(n.loc(), *axisAttr, in.getRank());
-  if (failed(axis) || in.getRank() == 0)
+  if (failed(axis))
     return failure();
   int64_t dim = in.getDimSize(*axis);
   int64_t outputs = static_cast<int64_t>(n.numOutputs());
@@ -443,9 +445,11 @@ static LogicalResult importGather(NodeImporter &n) {
   if (!indexType.isSignlessInteger(32) && !indexType.isSignlessInteger(64))
     return n.emitError() << "indices must be int32 or int64, got "
                          << indexType;
+  if (data.getRank() == 0)
+    return n.emitError() << "cannot gather from a scalar";
   FailureOr<int64_t> norm =
       graph::normalizeAxis(n.loc(), *axis, data.getRank());
-  if (failed(norm) || data.getRank() == 0)
+  if (failed(norm))
     return failure();
   if (DenseElementsAttr indices = n.constantInput(1)) {
     int64_t dim = data.getDimSize(*norm);
