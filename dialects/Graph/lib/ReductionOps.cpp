@@ -19,9 +19,8 @@ using namespace dlc::graph;
 //===----------------------------------------------------------------------===//
 
 /// Shape after reducing `axes`.
-static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
-                                         ArrayRef<int64_t> axes,
-                                         bool keepdims) {
+static SmallVector<int64_t>
+reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keepdims) {
   SmallVector<int64_t> out;
   for (int64_t d = 0, e = shape.size(); d < e; ++d) {
     if (!llvm::is_contained(axes, d))
@@ -105,7 +104,16 @@ static APFloat toSemantics(double value, Type element) {
 
 namespace {
 enum class ReduceKind {
-  Sum, Mean, Prod, Max, Min, L1, L2, SumSquare, LogSum, LogSumExp
+  Sum,
+  Mean,
+  Prod,
+  Max,
+  Min,
+  L1,
+  L2,
+  SumSquare,
+  LogSum,
+  LogSumExp
 };
 } // namespace
 
@@ -304,8 +312,8 @@ static LogicalResult inferArgReduceType(std::optional<Location> loc,
   if (!input)
     return inferError(loc, "operand must be a ranked tensor");
   auto axis = attributes.getAs<IntegerAttr>("axis");
-  if (!axis)
-    return inferError(loc, "needs an integer 'axis' attribute");
+  if (!axis || !axis.getType().isSignlessInteger(64))
+    return inferError(loc, "needs an i64 'axis' attribute");
   bool keepdims = true;
   if (auto k = attributes.getAs<BoolAttr>("keepdims"))
     keepdims = k.getValue();
@@ -313,11 +321,11 @@ static LogicalResult inferArgReduceType(std::optional<Location> loc,
   if (failed(checkAxis(loc, a, input.getRank())))
     return failure();
   if (input.getDimSize(a) == 0)
-    return inferError(loc, "the index of an extreme element over the empty "
-                           "axis ", a, " is undefined");
-  inferred.push_back(RankedTensorType::get(
-      reducedShape(input.getShape(), {a}, keepdims),
-      IntegerType::get(input.getContext(), 64)));
+    return inferError(loc, "arg-reduction over the empty axis ", a,
+                      " is undefined");
+  inferred.push_back(
+      RankedTensorType::get(reducedShape(input.getShape(), {a}, keepdims),
+                            IntegerType::get(input.getContext(), 64)));
   return success();
 }
 
@@ -330,10 +338,10 @@ static bool isBetter(const T &v, const T &best, bool isMax, bool last,
 }
 
 template <typename T>
-static Attribute evalArgReduce(DenseElementsAttr input, int64_t axis,
-                               ShapedType resultType, bool isMax, bool last,
-                               llvm::function_ref<bool(const T &, const T &)>
-                                   less) {
+static Attribute
+evalArgReduce(DenseElementsAttr input, int64_t axis, ShapedType resultType,
+              bool isMax, bool last,
+              llvm::function_ref<bool(const T &, const T &)> less) {
   ArrayRef<int64_t> shape = input.getType().getShape();
   SmallVector<int64_t> targets = reductionTargets(shape, {axis});
   int64_t stride = computeStrides(shape)[axis];
@@ -444,9 +452,9 @@ OpFoldResult CumSumOp::fold(FoldAdaptor adaptor) {
   SmallVector<APInt> in(dense.getValues<APInt>().begin(),
                         dense.getValues<APInt>().end());
   return DenseElementsAttr::get(
-      getType(), evalCumSum<APInt>(in, shape, getAxis(), getExclusive(),
-                                   getReverse(),
-                                   APInt(element.getIntOrFloatBitWidth(), 0)));
+      getType(),
+      evalCumSum<APInt>(in, shape, getAxis(), getExclusive(), getReverse(),
+                        APInt(element.getIntOrFloatBitWidth(), 0)));
 }
 
 //===----------------------------------------------------------------------===//

@@ -79,7 +79,7 @@ func.func @argmax_axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<2x1xi64> {
 // -----
 
 func.func @argmin_empty_axis(%x: tensor<2x0xf32>) -> tensor<2x1xi64> {
-  // expected-error@+2 {{the index of an extreme element over the empty axis 1 is undefined}}
+  // expected-error@+2 {{arg-reduction over the empty axis 1 is undefined}}
   // expected-error@+1 {{failed to infer returned types}}
   %0 = graph.argmin %x {axis = 1 : i64} : (tensor<2x0xf32>) -> tensor<2x1xi64>
   return %0 : tensor<2x1xi64>
@@ -132,4 +132,12 @@ func.func @log_softmax_int(%x: tensor<2x3xi32>) -> tensor<2x3xi32> {
   // expected-error@+1 {{operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
   %0 = graph.log_softmax %x {axis = 1 : i64} : tensor<2x3xi32>
   return %0 : tensor<2x3xi32>
+}
+
+// -----
+
+func.func @argmax_axis_not_i64(%x: tensor<2x3xf32>) -> tensor<2x1xi64> {
+  // expected-error@+1 {{attribute 'axis' failed to satisfy constraint: 64-bit signless integer attribute}}
+  %0 = graph.argmax %x {axis = 1 : i8} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
 }

@@ -18,8 +18,7 @@ using namespace dlc;
 static LogicalResult checkElementType(NodeImporter &n, bool allowInt,
                                       bool allowBool) {
   Type element = n.inputType(0).getElementType();
-  if (element.isInteger(1) ? allowBool
-                           : (isa<FloatType>(element) || allowInt))
+  if (element.isInteger(1) ? allowBool : (isa<FloatType>(element) || allowInt))
     return success();
   return n.emitError() << "input element type " << element
                        << " is not supported by " << n.node().op_type();
@@ -96,15 +95,14 @@ static LogicalResult importReduce(NodeImporter &n) {
   FailureOr<int64_t> keepdims = n.getInt("keepdims", 1);
   if (failed(axes) || failed(keepdims))
     return failure();
-  FailureOr<Value> v = n.create<OpTy>(
-      n.input(0), {n.i64ArrayAttr("axes", *axes),
-                   n.boolAttr("keepdims", *keepdims != 0)});
+  FailureOr<Value> v =
+      n.create<OpTy>(n.input(0), {n.i64ArrayAttr("axes", *axes),
+                                  n.boolAttr("keepdims", *keepdims != 0)});
   return failed(v) ? failure() : n.setResult(*v);
 }
 
 /// ArgMax / ArgMin (select_last_index from opset 12).
-template <typename OpTy>
-static LogicalResult importArgReduce(NodeImporter &n) {
+template <typename OpTy> static LogicalResult importArgReduce(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)) ||
       failed(checkElementType(n, /*allowInt=*/true, /*allowBool=*/false)))
     return failure();
@@ -119,10 +117,10 @@ static LogicalResult importArgReduce(NodeImporter &n) {
   FailureOr<int64_t> norm = graph::normalizeAxis(n.loc(), *axis, rank);
   if (failed(norm))
     return failure();
-  FailureOr<Value> v = n.create<OpTy>(
-      n.input(0), {n.i64Attr("axis", *norm),
-                   n.boolAttr("keepdims", *keepdims != 0),
-                   n.boolAttr("select_last_index", *last != 0)});
+  FailureOr<Value> v =
+      n.create<OpTy>(n.input(0), {n.i64Attr("axis", *norm),
+                                  n.boolAttr("keepdims", *keepdims != 0),
+                                  n.boolAttr("select_last_index", *last != 0)});
   return failed(v) ? failure() : n.setResult(*v);
 }
 
@@ -145,9 +143,9 @@ static LogicalResult importCumSum(NodeImporter &n) {
   if (failed(norm))
     return failure();
   FailureOr<Value> v = n.create<graph::CumSumOp>(
-      n.input(0), {n.i64Attr("axis", *norm),
-                   n.boolAttr("exclusive", *exclusive != 0),
-                   n.boolAttr("reverse", *reverse != 0)});
+      n.input(0),
+      {n.i64Attr("axis", *norm), n.boolAttr("exclusive", *exclusive != 0),
+       n.boolAttr("reverse", *reverse != 0)});
   return failed(v) ? failure() : n.setResult(*v);
 }
 
@@ -156,8 +154,7 @@ static LogicalResult importCumSum(NodeImporter &n) {
 /// and normalized over the flattened trailing dimensions: that becomes
 /// reshape -> op on axis 1 -> reshape back, unless the trailing dimensions
 /// after `axis` are all 1 (then the two forms agree).
-template <typename OpTy>
-static LogicalResult importSoftmax(NodeImporter &n) {
+template <typename OpTy> static LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)) ||
       failed(checkElementType(n, /*allowInt=*/false, /*allowBool=*/false)))
     return failure();

@@ -30,7 +30,8 @@ class Graph_ReduceOp<string mnemonic, string onnxName, string computes,
   let arguments = (ins T:$input, DenseI64ArrayAttr:$axes,
                    DefaultValuedAttr<BoolAttr, "true">:$keepdims);
   let results = (outs T:$output);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat =
+      "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
 }
 
@@ -84,7 +85,8 @@ class Graph_ArgReduceOp<string mnemonic, string onnxName, string extreme>
                    DefaultValuedAttr<BoolAttr, "true">:$keepdims,
                    DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
   let results = (outs Graph_I64Tensor:$output);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat =
+      "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
 }
 
