@@ -865,6 +865,7 @@ def generate(out):
         shutil.rmtree(out)
     os.makedirs(out)
     c = Corpus(out)
+    c.write_manifest()  # marks the folder as a corpus even if we stop early
     protobuf_cases(c)
     text_cases(c)
     opset_cases(c)
