@@ -182,6 +182,32 @@ def export(name, path, bert_impl):
           flush=True)
 
 
+def verify_ort(name, path, bert_impl):
+    """Runs the exported model with onnxruntime and compares it with the
+    PyTorch module it came from (same seed, so the same weights)."""
+    import numpy as np
+    import onnxruntime
+    import torch
+    net, inputs, in_names, out_names, _ = build(name, torch, bert_impl)
+    net.eval()
+    with torch.no_grad():
+        expected = net(*inputs)
+    if isinstance(expected, torch.Tensor):
+        expected = (expected,)
+    session = onnxruntime.InferenceSession(
+        path, providers=["CPUExecutionProvider"])
+    got = session.run(out_names, {n: t.numpy()
+                                  for n, t in zip(in_names, inputs)})
+    worst = 0.0
+    for e, g in zip(expected, got):
+        e = e.numpy()
+        if e.shape != g.shape:
+            return False, "shape %s vs %s" % (e.shape, g.shape)
+        worst = max(worst, float(np.max(np.abs(e - g)) /
+                                 (np.max(np.abs(e)) + 1e-12)))
+    return worst < 1e-4, "max relative difference %.2e" % worst
+
+
 def check(dlc, name, path, timeout):
     """Imports one model; returns (ok, seconds, message)."""
     start = time.time()
@@ -220,6 +246,9 @@ def main():
                         choices=("auto", "transformers", "plain"),
                         help="BERT from transformers (auto: when installed) "
                              "or the plain-torch encoder")
+    parser.add_argument("--verify-ort", action="store_true",
+                        help="compare onnxruntime on each exported model "
+                             "with the PyTorch module")
     parser.add_argument("--timeout", type=int, default=1200,
                         help="seconds per import")
     args = parser.parse_args()
@@ -231,12 +260,14 @@ def main():
     os.makedirs(args.cache, exist_ok=True)
 
     failures = 0
+    steps = 0  # exports, onnxruntime comparisons and imports
     paths = {}
     for name in names:
         path = os.path.join(args.cache, name + ".onnx")
         if os.path.exists(path) and not args.force:
             print("cached %s: %s" % (name, path))
         else:
+            steps += 1
             try:
                 export(name, path, args.bert_impl)
             except Exception as e:  # report and go on with the others
@@ -245,15 +276,25 @@ def main():
                 continue
         paths[name] = path
 
+    if args.verify_ort:
+        for name, path in paths.items():
+            steps += 1
+            ok, message = verify_ort(name, path, args.bert_impl)
+            print("%s onnxruntime vs torch %s: %s" % (
+                "pass" if ok else "FAIL", name, message), flush=True)
+            failures += 0 if ok else 1
+
     if args.check:
         for name, path in paths.items():
+            steps += 1
             ok, seconds, message = check(args.check, name, path, args.timeout)
             print("%s import %s (%.1fs)" % ("pass" if ok else "FAIL", name,
                                             seconds), flush=True)
             for line in message.splitlines():
                 print("    " + line)
             failures += 0 if ok else 1
-        print("%d passed, %d failed" % (len(names) - failures, failures))
+    if steps:
+        print("%d passed, %d failed" % (steps - failures, failures))
     return 1 if failures else 0
 
 
