@@ -26,7 +26,12 @@ class Graph_ReduceOp<string mnemonic, string onnxName, string computes,
                      string emptyValue, Type T = Graph_NumericTensor>
     : Graph_InferredOp<mnemonic> {
   let summary = computes # " over the given axes (ONNX " # onnxName # ")";
-  let description = "Reducing an empty set yields " # emptyValue # ".";
+  let description = [{
+    `axes` lists the reduced axes: non-negative, sorted and unique. An empty
+    list reduces nothing (only the elementwise steps of a composite
+    reduction remain). A reduced dimension becomes 1 with `keepdims` and is
+    dropped otherwise.
+  }] # "Reducing an empty set yields " # emptyValue # ".";
   let arguments = (ins T:$input, DenseI64ArrayAttr:$axes,
                    DefaultValuedAttr<BoolAttr, "true">:$keepdims);
   let results = (outs T:$output);
