@@ -516,10 +516,11 @@ def shape_op_cases(c):
          "index 99 is out of range for axis 0 of size 2", graph_inputs=[],
          inits=[helper.make_tensor("D", FLOAT, [2, 3], [1] * 6),
                 ints("i", [99])], axis=0)
-    case("gather_scalar_data", "Gather", ["S", "i"], ".*rank",
-         graph_inputs=[vi("S", FLOAT, [])], inits=[ints("i", [0])],
-         known_bug="the handler fails with the generic 'could not be "
-                   "imported' instead of saying Gather needs rank >= 1")
+    case("gather_scalar_data", "Gather", ["S", "i"],
+         "cannot gather from a scalar",
+         graph_inputs=[vi("S", FLOAT, [])], inits=[ints("i", [0])])
+    case("split_scalar", "Split", ["S"], "cannot split a scalar",
+         graph_inputs=[vi("S", FLOAT, [])], outputs=("Y", "Y2"))
     case("concat_axis_out_of_range", "Concat", ["X", "X"],
          "axis 9 is out of range", axis=9)
     case("concat_rank_mismatch", "Concat", ["X", "Z"],
