@@ -7,13 +7,15 @@
 
 Each onnx/backend/test/data/node/*/model.onnx of the installed onnx package is
 classified as
-  imported  dlc exited 0 (the module was built and verified);
+  imported  dlc exited 0 (the module was built and verified) and the result
+            types of the function match the element types and shapes the
+            test declares for its graph outputs;
   rejected  dlc exited 1 with a message saying the model uses something dlc
             does not support (see UNSUPPORTED_PHRASES);
   FAILED    anything else: a signal (crash, assertion), a timeout, another
-            exit code, a sanitizer report, or exit 1 with another message
-            (e.g. a verifier failure or a wrong shape computation on a valid
-            model).
+            exit code, a sanitizer report, exit 1 with another message
+            (e.g. a verifier failure on a valid model), or a result type
+            that differs from the declared output (wrong shape inference).
 Prints the three counts and the failed tests, writes a Markdown report and
 exits with 1 when more than --max-failed tests failed.
 
@@ -140,6 +142,69 @@ def frozen_int_inputs(path):
     return args
 
 
+MLIR_ELEMENT = {
+    onnx.TensorProto.FLOAT: "f32", onnx.TensorProto.DOUBLE: "f64",
+    onnx.TensorProto.FLOAT16: "f16", onnx.TensorProto.BFLOAT16: "bf16",
+    onnx.TensorProto.INT64: "i64", onnx.TensorProto.INT32: "i32",
+    onnx.TensorProto.INT16: "i16", onnx.TensorProto.INT8: "i8",
+    onnx.TensorProto.UINT8: "ui8", onnx.TensorProto.BOOL: "i1",
+}
+
+
+def declared_outputs(path):
+    """[(name, element or None, [dim or None])] of the model's outputs."""
+    model = onnx.load(path, load_external_data=False)
+    outs = []
+    for info in model.graph.output:
+        t = info.type.tensor_type
+        dims = None
+        if t.HasField("shape"):
+            dims = [d.dim_value if d.HasField("dim_value") else None
+                    for d in t.shape.dim]
+        outs.append((info.name, MLIR_ELEMENT.get(t.elem_type), dims))
+    return outs
+
+
+def result_types(ir):
+    """The result types of @main in printed IR, as (element, [dims])."""
+    for line in ir.splitlines():
+        if "func.func @main(" not in line:
+            continue
+        arrow = line.rfind(") -> ")
+        if arrow < 0:
+            return []
+        types = []
+        for body in re.findall(r"tensor<([^>]*)>", line[arrow:]):
+            parts = body.split("x")
+            dims = [int(p) if p.isdigit() else None for p in parts[:-1]]
+            types.append((parts[-1], dims))
+        return types
+    return None
+
+
+def compare_outputs(path, ir):
+    """'' when @main's results match the declared outputs, else why not."""
+    declared = declared_outputs(path)
+    got = result_types(ir)
+    if got is None:
+        return "no func.func @main in the output"
+    if len(got) != len(declared):
+        return "@main returns %d results, the model declares %d outputs" % (
+            len(got), len(declared))
+    for (name, element, dims), (g_element, g_dims) in zip(declared, got):
+        if element is not None and element != g_element:
+            return "output '%s' is %s, declared %s" % (name, g_element,
+                                                       element)
+        if dims is None:
+            continue
+        if len(dims) != len(g_dims) or any(
+                d is not None and d != g for d, g in zip(dims, g_dims)):
+            return "output '%s' has shape [%s], declared [%s]" % (
+                name, ",".join(str(d) for d in g_dims),
+                ",".join("?" if d is None else str(d) for d in dims))
+    return ""
+
+
 def run_one(dlc, test, path, timeout, freeze=False):
     status, reason, stderr = run_dlc(dlc, path, timeout, [])
     if freeze and status == "rejected" and \
@@ -155,9 +220,9 @@ def run_one(dlc, test, path, timeout, freeze=False):
 
 
 def run_dlc(dlc, path, timeout, extra):
-    cmd = [dlc, path, "--emit=graph", "-o", os.devnull] + extra
+    cmd = [dlc, path, "--emit=graph"] + extra
     try:
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "failed", "timed out after %ds" % timeout, ""
@@ -172,6 +237,9 @@ def run_dlc(dlc, path, timeout, extra):
     if proc.returncode < 0:
         return "failed", "killed by signal %d" % -proc.returncode, stderr
     if proc.returncode == 0:
+        mismatch = compare_outputs(path, proc.stdout.decode(errors="replace"))
+        if mismatch:
+            return "failed", "imported, but " + mismatch, stderr
         return "imported", "", stderr
     if proc.returncode != 1:
         return "failed", "exit code %d: %s" % (proc.returncode, first), stderr
