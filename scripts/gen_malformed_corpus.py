@@ -838,6 +838,17 @@ def input_cases(c):
           model([helper.make_node("Identity", ["S"], ["Y"], name="i")], [seq],
                 [vi("Y", FLOAT, [2])]),
           "graph input 'S' is not a tensor; only tensor inputs are supported")
+    tensor_type = helper.make_tensor_type_proto(FLOAT, [2])
+    for kind, type_proto in (
+            ("optional", helper.make_optional_type_proto(tensor_type)),
+            ("map", helper.make_map_type_proto(INT64, tensor_type)),
+            ("sparse", helper.make_sparse_tensor_type_proto(FLOAT, [2]))):
+        c.add("%s_input" % kind,
+              model([helper.make_node("Identity", ["S"], ["Y"], name="i")],
+                    [helper.make_value_info("S", type_proto)],
+                    [vi("Y", FLOAT, [2])]),
+              "graph input 'S' is not a tensor; only tensor inputs are "
+              "supported")
     c.add("string_input",
           model([helper.make_node("Identity", ["S"], ["Y"], name="i")],
                 [vi("S", TensorProto.STRING, [2])],
