@@ -529,6 +529,12 @@ def shape_op_cases(c):
     case("split_sizes_wrong_sum", "Split", ["X", "s"],
          "split sizes sum to 2 but dimension 1 has size 3",
          inits=[ints("s", [1, 1])], axis=1, outputs=("Y", "Y2"))
+    case("split_sizes_sum_overflows", "Split", ["X", "s"],
+         "(overflow|int64)", inits=[ints("s", [4, (1 << 63) - 1])], axis=1,
+         outputs=("Y", "Y2"),
+         known_bug="split's type inference adds the sizes without an "
+                   "overflow check (signed overflow in "
+                   "dialects/Graph/lib/ShapeOps.cpp)")
     case("slice_step_zero", "Slice", ["X", "s", "e", "a", "st"],
          "slice step must not be 0",
          inits=[ints("s", [0]), ints("e", [2]), ints("a", [1]),
