@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Mutation fuzzing of the importer with the ONNX backend node tests.
+
+    fuzz_import.py --dlc build-asan/bin/dlc [--runs 1000] [--seed 0]
+                   [--out /tmp/dlc-fuzz] [--jobs 2]
+
+Takes the node tests that dlc imports (plain, or with their integer inputs
+frozen through --freeze-input), applies one or two random mutations to each
+draw (integer/float attributes, initializer and Constant values, input
+dimensions, and the values of frozen shape-like inputs set to extremes such
+as 0, -1, 2^62, INT64_MIN) and runs `dlc --emit=graph`. dlc may accept or
+reject a mutated model, but must never crash, hang, print a sanitizer report,
+exit with a code other than 0/1, or exit 1 without an error message. Each
+finding is kept under --out (the model plus the command line) and printed;
+the exit code is 1 when there is any. Deterministic for a given --seed.
+Run it against a sanitized build (-DDLC_SANITIZE=ON) to catch overflows.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import random
+import shlex
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import import_node_tests as nodetests  # noqa: E402
+
+EXTREME_INTS = [0, 1, -1, 2, -2, 3, 5, -5, 100, 1 << 31, -(1 << 31),
+                1 << 40, 1 << 62, -(1 << 62), (1 << 63) - 1, -(1 << 63)]
+EXTREME_FLOATS = [0.0, -1.0, float("nan"), float("inf"), -float("inf"),
+                  1e30, -1e30]
+
+
+def clamp_int(value, dtype):
+    info = np.iinfo(dtype)
+    return max(info.min, min(info.max, value))
+
+
+def mutate_array(arr, rng):
+    arr = arr.copy()
+    flat = arr.reshape(-1)
+    if flat.size == 0 or arr.dtype.kind not in "iuf":
+        return None
+    for _ in range(rng.randint(1, 2)):
+        j = rng.randrange(flat.size)
+        if arr.dtype.kind == "f":
+            flat[j] = rng.choice(EXTREME_FLOATS)
+        else:
+            flat[j] = clamp_int(rng.choice(EXTREME_INTS), arr.dtype)
+    return arr
+
+
+def mutate_model(model, rng):
+    """Changes one attribute, initializer/Constant value or input dim."""
+    g = model.graph
+    spots = []
+    for n in g.node:
+        for a in n.attribute:
+            spots.append(("attr", a))
+    spots += [("tensor", t) for t in g.initializer]
+    spots += [("tensor", a.t) for n in g.node for a in n.attribute
+              if a.type == onnx.AttributeProto.TENSOR]
+    spots += [("dim", d) for i in g.input
+              for d in i.type.tensor_type.shape.dim]
+    if not spots:
+        return
+    kind, x = rng.choice(spots)
+    A = onnx.AttributeProto
+    if kind == "attr":
+        if x.type == A.INT:
+            x.i = rng.choice(EXTREME_INTS)
+        elif x.type == A.INTS and len(x.ints):
+            x.ints[rng.randrange(len(x.ints))] = rng.choice(EXTREME_INTS)
+        elif x.type == A.FLOAT:
+            x.f = rng.choice(EXTREME_FLOATS)
+        elif x.type == A.FLOATS and len(x.floats):
+            x.floats[rng.randrange(len(x.floats))] = \
+                rng.choice(EXTREME_FLOATS)
+        elif x.type == A.STRING:
+            x.s = rng.choice([b"", b"bogus"])
+    elif kind == "tensor":
+        try:
+            arr = mutate_array(numpy_helper.to_array(x), rng)
+        except Exception:
+            arr = None
+        if arr is not None:
+            x.CopyFrom(numpy_helper.from_array(arr, x.name))
+    else:
+        x.Clear()
+        x.dim_value = rng.choice([0, 1, 2, 5, 1 << 20, 1 << 40])
+
+
+def importable(dlc, jobs, timeout):
+    """(test, frozen) pairs of the node tests that dlc imports."""
+    data = nodetests.node_test_dir()
+    tests = sorted(t for t in os.listdir(data)
+                   if os.path.isfile(os.path.join(data, t, "model.onnx")))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        statuses = list(pool.map(
+            lambda t: nodetests.run_one(
+                dlc, t, os.path.join(data, t, "model.onnx"), timeout,
+                True)[0], tests))
+    return [(t, s == "imported (frozen)") for t, s in zip(tests, statuses)
+            if s.startswith("imported")]
+
+
+def run_case(dlc, out, index, test, frozen, seed, timeout):
+    rng = random.Random("%d-%d" % (seed, index))
+    path = os.path.join(nodetests.node_test_dir(), test, "model.onnx")
+    model = onnx.load(path, load_external_data=False)
+    case_dir = os.path.join(out, "%05d_%s" % (index, test))
+    args = []
+    freeze = nodetests.frozen_int_inputs(path) if frozen else []
+    mutate_inputs = bool(freeze) and rng.random() < 0.7
+    if not mutate_inputs or rng.random() < 0.3:
+        for _ in range(rng.randint(1, 2)):
+            mutate_model(model, rng)
+    os.makedirs(case_dir, exist_ok=True)
+    for i in range(0, len(freeze), 2):
+        name, pb = freeze[i + 1].split("=", 1)
+        tensor = onnx.TensorProto()
+        with open(pb, "rb") as f:
+            tensor.ParseFromString(f.read())
+        arr = numpy_helper.to_array(tensor)
+        if mutate_inputs:
+            arr = mutate_array(arr, rng)
+            if arr is None:
+                arr = numpy_helper.to_array(tensor)
+        new_pb = os.path.join(case_dir, "input_%s.pb" % name)
+        with open(new_pb, "wb") as f:
+            f.write(numpy_helper.from_array(arr, tensor.name)
+                    .SerializeToString())
+        args += ["--freeze-input", "%s=%s" % (name, new_pb)]
+    model_path = os.path.join(case_dir, "model.onnx")
+    with open(model_path, "wb") as f:
+        f.write(model.SerializeToString())
+    cmd = [dlc, model_path, "--emit=graph", "-o", os.devnull] + args
+    problem = None
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=timeout)
+        stderr = proc.stderr.decode(errors="replace")
+        sanitizer = [l for l in stderr.splitlines()
+                     if any(p in l for p in nodetests.SANITIZER_PATTERNS)]
+        if proc.returncode < 0:
+            problem = "killed by signal %d" % -proc.returncode
+        elif sanitizer:
+            problem = sanitizer[0].strip()
+        elif proc.returncode not in (0, 1):
+            problem = "exit code %d" % proc.returncode
+        elif proc.returncode == 1 and "error:" not in stderr:
+            problem = "exit 1 without an error message"
+    except subprocess.TimeoutExpired:
+        problem = "timed out after %ds" % timeout
+    if problem is None:
+        for name in os.listdir(case_dir):
+            os.remove(os.path.join(case_dir, name))
+        os.rmdir(case_dir)
+        return None
+    with open(os.path.join(case_dir, "command.sh"), "w") as f:
+        f.write(" ".join(shlex.quote(c) for c in cmd) + "\n")
+    return "%s: %s\n    %s" % (test, problem,
+                               " ".join(shlex.quote(c) for c in cmd))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dlc", default="dlc", help="path to dlc")
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="/tmp/dlc-fuzz",
+                        help="folder for the models that found something")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--timeout", type=int, default=60)
+    args = parser.parse_args()
+
+    pool = importable(args.dlc, args.jobs, args.timeout)
+    if not pool:
+        sys.exit("fuzz_import: dlc imports no node test; nothing to mutate")
+    print("%d importable node tests (%d with frozen inputs); %d runs"
+          % (len(pool), sum(f for _, f in pool), args.runs), flush=True)
+    rng = random.Random(args.seed)
+    draws = [rng.choice(pool) for _ in range(args.runs)]
+    findings = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        futures = [ex.submit(run_case, args.dlc, args.out, i, t, f,
+                             args.seed, args.timeout)
+                   for i, (t, f) in enumerate(draws)]
+        for future in futures:
+            finding = future.result()
+            if finding:
+                findings.append(finding)
+                print("FINDING " + finding, flush=True)
+    print("%d runs, %d findings (kept under %s)" % (args.runs, len(findings),
+                                                    args.out))
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
