@@ -383,10 +383,7 @@ def node_cases(c):
                 [vi("A", FLOAT, [2, 3])], [vi("Y", FLOAT, [1])],
                 initializers=[shape]),
           "re:node 'rs' \\(Reshape, opset 17\\): .*(overflow|too large|"
-          "cannot infer the -1 entry)",
-          known_bug="the Reshape handler multiplies the shape entries "
-                    "without an overflow check (signed overflow in "
-                    "compiler/lib/Import/ops/ShapeOps.cpp)")
+          "cannot infer the -1 entry)")
     axes = helper.make_tensor("axes", INT64, [1], [5])
     c.add("reducesum_axis_out_of_range",
           model([helper.make_node("ReduceSum", ["A", "axes"], ["Y"],
@@ -531,10 +528,7 @@ def shape_op_cases(c):
          inits=[ints("s", [1, 1])], axis=1, outputs=("Y", "Y2"))
     case("split_sizes_sum_overflows", "Split", ["X", "s"],
          "(overflow|int64)", inits=[ints("s", [4, (1 << 63) - 1])], axis=1,
-         outputs=("Y", "Y2"),
-         known_bug="split's type inference adds the sizes without an "
-                   "overflow check (signed overflow in "
-                   "dialects/Graph/lib/ShapeOps.cpp)")
+         outputs=("Y", "Y2"))
     case("slice_step_zero", "Slice", ["X", "s", "e", "a", "st"],
          "slice step must not be 0",
          inits=[ints("s", [0]), ints("e", [2]), ints("a", [1]),

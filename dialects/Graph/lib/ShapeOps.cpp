@@ -423,7 +423,8 @@ SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   for (int64_t s : split.asArrayRef()) {
     if (s < 0)
       return inferError(loc, "split sizes must be >= 0, got ", s);
-    total += s;
+    if (llvm::AddOverflow(total, s, total))
+      return inferError(loc, "split sizes overflow int64");
     shape[*axis] = s;
     inferred.push_back(RankedTensorType::get(shape, in.getElementType()));
   }

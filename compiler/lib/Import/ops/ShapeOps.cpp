@@ -211,8 +211,9 @@ static LogicalResult importReshape(NodeImporter &n) {
       inferIndex = i;
     } else if (d < 0) {
       return n.emitError() << "shape entry " << i << " is " << d;
-    } else {
-      known *= d;
+    } else if (llvm::MulOverflow(known, d, known)) {
+      return n.emitError() << "shape entries multiply to more than int64 "
+                              "can hold (overflow)";
     }
     out.push_back(d);
   }
