@@ -8,4 +8,5 @@ void dlc::registerDLCPasses() {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
+  registerLoweringPasses();
 }

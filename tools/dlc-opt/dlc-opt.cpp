@@ -12,7 +12,9 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<dlc::graph::GraphDialect, mlir::func::FuncDialect>();
+  registry.insert<dlc::graph::GraphDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect>();
   dlc::registerDLCPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "dlc pass driver\n", registry));

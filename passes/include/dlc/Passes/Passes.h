@@ -3,7 +3,21 @@
 #ifndef DLC_PASSES_PASSES_H
 #define DLC_PASSES_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
 namespace dlc {
+
+#define GEN_PASS_DECL
+#include "dlc/Passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "dlc/Passes/Passes.h.inc"
 
 /// Registers dlc's passes and the upstream passes dlc pipelines use, so that
 /// dlc-opt can reproduce any step of a compile.

@@ -1,0 +1,90 @@
+//===- CPUTarget.h - the CPU back end ---------------------------*- C++ -*-===//
+//
+// Lowers an imported graph module to an x86 object and packages it as a
+// static library plus a C header that the dlc runtime drives:
+//
+//   graph --convert-graph-to-linalg--> linalg on tensors
+//         --bufferize, results to out-params--> loops on memrefs
+//         --LLVM dialect--> LLVM IR (+ entry wrapper and model descriptor)
+//         --LLVM's x86 back end--> object --LLVM's archive writer--> lib.a
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_CODEGEN_CPUTARGET_H
+#define DLC_CODEGEN_CPUTARGET_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dlc::codegen {
+
+/// One graph input or output as the runtime sees it.
+struct TensorSignature {
+  std::string name;     ///< ONNX name
+  int32_t dtype = 0;    ///< ONNX TensorProto data type
+  llvm::SmallVector<int64_t> shape;
+};
+
+/// The model's public interface, read from the graph function before it is
+/// lowered.
+struct ModelSignature {
+  std::string name; ///< C identifier used as the symbol prefix
+  std::vector<TensorSignature> inputs, outputs;
+  uint64_t weightBytes = 0;
+  uint64_t arenaBytes = 0;
+};
+
+/// Options of the CPU target.
+struct CPUOptions {
+  std::string cpu = "host";   ///< LLVM CPU name, or "host"
+  std::string features;       ///< extra LLVM target features (+avx2,...)
+};
+
+/// Registers the dialects and interfaces the CPU pipeline needs.
+void registerCodegenDialects(mlir::DialectRegistry &registry);
+/// Registers the upstream passes of the pipeline (for dlc-opt).
+void registerCodegenPasses();
+
+/// Reads the signature of `@main` (the imported graph function).
+llvm::Expected<ModelSignature> readSignature(mlir::ModuleOp module,
+                                             llvm::StringRef name);
+
+/// graph -> linalg on tensors.
+mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
+/// linalg on tensors -> LLVM dialect. The graph function is renamed to
+/// `<name>_forward` and takes bare pointers: inputs, then outputs.
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
+                                       const ModelSignature &signature);
+/// The textual pass pipeline of lowerToLLVMDialect (for dlc-opt).
+std::string llvmLoweringPipeline();
+
+/// Translates to LLVM IR and adds `<name>_entry` and `<name>_info`.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
+                  ModelSignature &signature, const CPUOptions &options);
+
+/// Optimizes and compiles to an ELF object in memory.
+llvm::Expected<llvm::SmallVector<char, 0>>
+emitObject(llvm::Module &module, const CPUOptions &options);
+
+/// A static library holding one object.
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+makeArchive(llvm::StringRef objectName, llvm::ArrayRef<char> object);
+
+/// The C header declaring the model's descriptor and typed wrappers.
+std::string generateHeader(const ModelSignature &signature,
+                           llvm::StringRef modelPath);
+
+/// A C identifier from an arbitrary name.
+std::string sanitizeIdentifier(llvm::StringRef name);
+
+} // namespace dlc::codegen
+
+#endif // DLC_CODEGEN_CPUTARGET_H

@@ -1,0 +1,496 @@
+//===- CPUTarget.cpp - the CPU back end -----------------------------------===//
+
+#include "dlc/Codegen/CPUTarget.h"
+#include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ArchiveWriter.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using llvm::Error;
+using llvm::Expected;
+using llvm::SmallVector;
+using llvm::StringRef;
+
+namespace dlc::codegen {
+
+static Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+void registerCodegenDialects(DialectRegistry &registry) {
+  registry.insert<arith::ArithDialect, bufferization::BufferizationDialect,
+                  cf::ControlFlowDialect, func::FuncDialect,
+                  linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
+                  memref::MemRefDialect, scf::SCFDialect,
+                  tensor::TensorDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+void registerCodegenPasses() {
+  registerConversionPasses();
+  bufferization::registerBufferizationPasses();
+  bufferization::registerBufferizationPipelines();
+  registerLinalgPasses();
+  memref::registerMemRefPasses();
+  registerTransformsPasses();
+}
+
+/// ONNX TensorProto data type of an element type.
+static int32_t onnxDtype(Type t) {
+  if (t.isF32())
+    return 1;
+  if (t.isUnsignedInteger(8))
+    return 2;
+  if (t.isInteger(8))
+    return 3;
+  if (t.isInteger(16))
+    return 5;
+  if (t.isInteger(32))
+    return 6;
+  if (t.isInteger(64))
+    return 7;
+  if (t.isInteger(1))
+    return 9;
+  if (t.isF16())
+    return 10;
+  if (t.isF64())
+    return 11;
+  if (t.isBF16())
+    return 16;
+  return 0;
+}
+
+std::string sanitizeIdentifier(StringRef name) {
+  std::string out;
+  for (char c : name)
+    out.push_back(llvm::isAlnum(c) ? c : '_');
+  if (out.empty() || llvm::isDigit(out[0]))
+    out.insert(out.begin(), '_');
+  return out;
+}
+
+Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  if (!fn)
+    return makeError("the module has no @main function");
+  ModelSignature sig;
+  sig.name = sanitizeIdentifier(name);
+  FunctionType type = fn.getFunctionType();
+  auto describe = [&](Type t, DictionaryAttr attrs, size_t index,
+                      bool isInput) -> Expected<TensorSignature> {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    TensorSignature ts;
+    auto nameAttr = attrs ? attrs.getAs<StringAttr>("graph.name") : nullptr;
+    ts.name = nameAttr ? nameAttr.str()
+                       : (isInput ? "input" : "output") + std::to_string(index);
+    if (!tensor || !tensor.hasStaticShape())
+      return makeError("graph " + llvm::Twine(isInput ? "input" : "output") +
+                       " '" + ts.name + "' is not a static tensor");
+    ts.dtype = onnxDtype(tensor.getElementType());
+    if (!ts.dtype)
+      return makeError("graph tensor '" + ts.name + "' has an unsupported "
+                       "element type");
+    ts.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    return ts;
+  };
+  for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+    auto ts = describe(t, fn.getArgAttrDict(i), i, true);
+    if (!ts)
+      return ts.takeError();
+    sig.inputs.push_back(*ts);
+  }
+  for (auto [i, t] : llvm::enumerate(type.getResults())) {
+    auto ts = describe(t, fn.getResultAttrDict(i), i, false);
+    if (!ts)
+      return ts.takeError();
+    sig.outputs.push_back(*ts);
+  }
+  if (sig.outputs.empty())
+    return makeError("the model has no outputs");
+  return sig;
+}
+
+LogicalResult lowerToLinalg(ModuleOp module) {
+  PassManager pm(module.getContext());
+  pm.addPass(createConvertGraphToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  return pm.run(module);
+}
+
+std::string llvmLoweringPipeline() {
+  return "builtin.module("
+         "linalg-fuse-elementwise-ops,"
+         "one-shot-bufferize{bufferize-function-boundaries "
+         "function-boundary-type-conversion=identity-layout-map},"
+         "buffer-results-to-out-params{modify-public-functions "
+         "hoist-static-allocs},"
+         "buffer-deallocation-pipeline,"
+         "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
+         "expand-strided-metadata,convert-math-to-llvm,convert-math-to-libm,"
+         "finalize-memref-to-llvm,convert-arith-to-llvm,"
+         "convert-index-to-llvm,"
+         "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+         "convert-cf-to-llvm,reconcile-unrealized-casts)";
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module,
+                                 const ModelSignature &signature) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>("main")) {
+    // The signature is read already; names and dtypes live in the
+    // descriptor, not on the LLVM function.
+    fn.setSymName(signature.name + "_forward");
+    fn.removeArgAttrsAttr();
+    fn.removeResAttrsAttr();
+  }
+  PassManager pm(module.getContext());
+  std::string full = llvmLoweringPipeline();
+  StringRef pipeline = full;
+  pipeline.consume_front("builtin.module(");
+  pipeline.consume_back(")");
+  if (failed(parsePassPipeline(pipeline, pm)))
+    return module.emitError("internal error: bad CPU pass pipeline");
+  return pm.run(module);
+}
+
+//===----------------------------------------------------------------------===//
+// Entry wrapper and descriptor
+//===----------------------------------------------------------------------===//
+
+/// Adds `i32 <name>_entry(ptr buffers, ptr arena, ptr weights, ptr ctx)`
+/// calling `<name>_forward` with each buffer, and the `<name>_info`
+/// descriptor (layout of dlc_model_info in dlc/runtime.h).
+static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
+  llvm::LLVMContext &ctx = m.getContext();
+  llvm::Function *forward = m.getFunction(sig.name + "_forward");
+  size_t numBuffers = sig.inputs.size() + sig.outputs.size();
+  if (!forward || forward->arg_size() != numBuffers)
+    return makeError("internal error: the lowered model function does not "
+                     "take one pointer per input and output");
+  forward->setLinkage(llvm::GlobalValue::InternalLinkage);
+  llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
+  llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
+  llvm::Type *i64 = llvm::Type::getInt64Ty(ctx);
+  auto *entryType = llvm::FunctionType::get(i32, {ptr, ptr, ptr, ptr}, false);
+  auto *entry = llvm::Function::Create(entryType,
+                                       llvm::GlobalValue::InternalLinkage,
+                                       sig.name + "_entry", m);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", entry));
+  SmallVector<llvm::Value *> args;
+  for (size_t i = 0; i < numBuffers; ++i) {
+    llvm::Value *slot = b.CreateConstGEP1_64(ptr, entry->getArg(0), i);
+    args.push_back(b.CreateLoad(ptr, slot));
+  }
+  b.CreateCall(forward, args);
+  b.CreateRet(llvm::ConstantInt::get(i32, 0));
+
+  auto *tensorInfoType =
+      llvm::StructType::get(ctx, {ptr, i32, i32, ptr}); // dlc_tensor_info
+  auto stringConstant = [&](StringRef s) -> llvm::Constant * {
+    return b.CreateGlobalString(s, "", 0, &m);
+  };
+  auto tensorInfos = [&](const std::vector<TensorSignature> &list,
+                         StringRef what) -> llvm::Constant * {
+    SmallVector<llvm::Constant *> infos;
+    for (auto [i, t] : llvm::enumerate(list)) {
+      SmallVector<llvm::Constant *> dims;
+      for (int64_t d : t.shape)
+        dims.push_back(llvm::ConstantInt::get(i64, d));
+      auto *dimsType = llvm::ArrayType::get(i64, dims.size());
+      auto *dimsGlobal = new llvm::GlobalVariable(
+          m, dimsType, true, llvm::GlobalValue::PrivateLinkage,
+          llvm::ConstantArray::get(dimsType, dims),
+          sig.name + "_" + what.str() + std::to_string(i) + "_shape");
+      infos.push_back(llvm::ConstantStruct::get(
+          tensorInfoType,
+          {stringConstant(t.name), llvm::ConstantInt::get(i32, t.dtype),
+           llvm::ConstantInt::get(i32, t.shape.size()), dimsGlobal}));
+    }
+    auto *arrayType = llvm::ArrayType::get(tensorInfoType, infos.size());
+    return new llvm::GlobalVariable(m, arrayType, true,
+                                    llvm::GlobalValue::PrivateLinkage,
+                                    llvm::ConstantArray::get(arrayType, infos),
+                                    sig.name + "_" + what.str() + "s");
+  };
+  auto *infoType = llvm::StructType::get(
+      ctx, {i32, i32, ptr, i32, i32, ptr, ptr, i64, i64, ptr, ptr});
+  llvm::Constant *fields[] = {
+      llvm::ConstantInt::get(i32, 1), // DLC_ABI_VERSION
+      llvm::ConstantInt::get(i32, 1), // DLC_DEVICE_CPU
+      stringConstant(sig.name),
+      llvm::ConstantInt::get(i32, sig.inputs.size()),
+      llvm::ConstantInt::get(i32, sig.outputs.size()),
+      tensorInfos(sig.inputs, "input"),
+      tensorInfos(sig.outputs, "output"),
+      llvm::ConstantInt::get(i64, sig.arenaBytes),
+      llvm::ConstantInt::get(i64, sig.weightBytes),
+      llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx)),
+      entry};
+  new llvm::GlobalVariable(m, infoType, true,
+                           llvm::GlobalValue::ExternalLinkage,
+                           llvm::ConstantStruct::get(infoType, fields),
+                           sig.name + "_info");
+  return Error::success();
+}
+
+static Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const CPUOptions &options) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return makeError("no LLVM target for " + triple.str() + ": " + error);
+  std::string cpu = options.cpu;
+  SmallVector<std::string> features;
+  if (cpu == "host") {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (auto &f : llvm::sys::getHostCPUFeatures())
+      features.push_back((f.second ? "+" : "-") + f.first().str());
+  }
+  if (!options.features.empty())
+    features.push_back(options.features);
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu, llvm::join(features, ","), targetOptions,
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!tm)
+    return makeError("cannot create an LLVM target machine for CPU '" + cpu +
+                     "'");
+  if (options.cpu != "host") {
+    const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
+    if (sti && !sti->isCPUStringValid(cpu))
+      return makeError("unknown CPU '" + cpu + "' for " + triple.str() +
+                       " (see llc -mcpu=help)");
+  }
+  return tm;
+}
+
+Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
+                  ModelSignature &signature, const CPUOptions &options) {
+  std::unique_ptr<llvm::Module> m =
+      translateModuleToLLVMIR(module, context, signature.name);
+  if (!m)
+    return makeError("translation to LLVM IR failed");
+  auto tm = createTargetMachine(options);
+  if (!tm)
+    return tm.takeError();
+  m->setDataLayout((*tm)->createDataLayout());
+  m->setTargetTriple((*tm)->getTargetTriple());
+  // Constant tensors (weights) are the module's constant globals.
+  signature.weightBytes = 0;
+  for (llvm::GlobalVariable &g : m->globals())
+    if (g.isConstant() && g.getName().starts_with("__constant"))
+      signature.weightBytes +=
+          m->getDataLayout().getTypeAllocSize(g.getValueType());
+  if (Error e = addEntryAndInfo(*m, signature))
+    return e;
+  return m;
+}
+
+Expected<SmallVector<char, 0>> emitObject(llvm::Module &module,
+                                          const CPUOptions &options) {
+  auto tm = createTargetMachine(options);
+  if (!tm)
+    return tm.takeError();
+  auto optimize = makeOptimizingTransformer(3, 0, tm->get());
+  if (Error e = optimize(&module))
+    return e;
+  SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream os(buffer);
+  llvm::legacy::PassManager pm;
+  if ((*tm)->addPassesToEmitFile(pm, os, nullptr,
+                                 llvm::CodeGenFileType::ObjectFile))
+    return makeError("the target cannot emit object files");
+  pm.run(module);
+  return buffer;
+}
+
+Expected<std::unique_ptr<llvm::MemoryBuffer>>
+makeArchive(StringRef objectName, llvm::ArrayRef<char> object) {
+  llvm::MemoryBufferRef ref(StringRef(object.data(), object.size()),
+                            objectName);
+  std::vector<llvm::NewArchiveMember> members;
+  members.emplace_back(ref);
+  return llvm::writeArchiveToBuffer(members,
+                                    llvm::SymtabWritingMode::NormalSymtab,
+                                    llvm::object::Archive::K_GNU,
+                                    /*Deterministic=*/true, /*Thin=*/false);
+}
+
+//===----------------------------------------------------------------------===//
+// Header
+//===----------------------------------------------------------------------===//
+
+static StringRef cType(int32_t dtype) {
+  switch (dtype) {
+  case 1:
+    return "float";
+  case 2:
+    return "uint8_t";
+  case 3:
+    return "int8_t";
+  case 5:
+    return "int16_t";
+  case 6:
+    return "int32_t";
+  case 7:
+    return "int64_t";
+  case 9:
+    return "bool";
+  case 10:
+  case 16:
+    return "uint16_t";
+  case 11:
+    return "double";
+  default:
+    return "void";
+  }
+}
+
+static StringRef dtypeName(int32_t dtype) {
+  switch (dtype) {
+  case 1:
+    return "float32";
+  case 2:
+    return "uint8";
+  case 3:
+    return "int8";
+  case 5:
+    return "int16";
+  case 6:
+    return "int32";
+  case 7:
+    return "int64";
+  case 9:
+    return "bool";
+  case 10:
+    return "float16";
+  case 11:
+    return "float64";
+  case 16:
+    return "bfloat16";
+  default:
+    return "unknown";
+  }
+}
+
+static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? "," : "") + std::to_string(d);
+  return s + "]";
+}
+
+std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
+  std::string guard = "DLC_MODEL_" + llvm::StringRef(sig.name).upper() + "_H";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "/* " << sig.name << ".h: generated by dlc from "
+     << llvm::sys::path::filename(modelPath) << "; do not edit.\n"
+     << " *\n"
+     << " * Link lib" << sig.name
+     << ".a with the dlc runtime (libdlc_runtime.a) and -lm.\n"
+     << " * Inputs:\n";
+  for (const TensorSignature &t : sig.inputs)
+    os << " *   " << t.name << ": " << dtypeName(t.dtype)
+       << shapeString(t.shape) << "\n";
+  os << " * Outputs:\n";
+  for (const TensorSignature &t : sig.outputs)
+    os << " *   " << t.name << ": " << dtypeName(t.dtype)
+       << shapeString(t.shape) << "\n";
+  os << " * Weights: " << sig.weightBytes << " bytes, embedded.\n"
+     << " * Arena: " << sig.arenaBytes << " bytes.\n"
+     << " */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdbool.h>\n#include <stdint.h>\n"
+     << "#include \"dlc/runtime.h\"\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "#define " << llvm::StringRef(sig.name).upper() << "_WEIGHT_BYTES "
+     << sig.weightBytes << "ull\n"
+     << "#define " << llvm::StringRef(sig.name).upper() << "_ARENA_BYTES "
+     << sig.arenaBytes << "ull\n\n"
+     << "/* Generic descriptor: names, element types and shapes of the\n"
+     << "   inputs and outputs, for tools that drive any compiled model. */\n"
+     << "extern const dlc_model_info " << sig.name << "_info;\n\n"
+     << "static inline dlc_status " << sig.name
+     << "_create(dlc_device *device, dlc_model **model) {\n"
+     << "  return dlc_model_create(&" << sig.name
+     << "_info, device, NULL, model);\n}\n\n";
+  // Typed run: one pointer per tensor, named after it.
+  std::vector<std::string> used;
+  auto param = [&](const TensorSignature &t) {
+    std::string p = sanitizeIdentifier(t.name);
+    while (llvm::is_contained(used, p) || p == "model" || p == "inputs" ||
+           p == "outputs")
+      p += "_";
+    used.push_back(p);
+    return p;
+  };
+  os << "/* Runs the model; each pointer is a dense row-major buffer. */\n"
+     << "static inline dlc_status " << sig.name << "_run(dlc_model *model";
+  std::vector<std::string> inNames, outNames;
+  for (const TensorSignature &t : sig.inputs) {
+    inNames.push_back(param(t));
+    os << ",\n    const " << cType(t.dtype) << " *" << inNames.back()
+       << " /* " << dtypeName(t.dtype) << shapeString(t.shape) << " */";
+  }
+  for (const TensorSignature &t : sig.outputs) {
+    outNames.push_back(param(t));
+    os << ",\n    " << cType(t.dtype) << " *" << outNames.back() << " /* "
+       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
+  }
+  os << ") {\n  const void *inputs[] = {";
+  if (inNames.empty())
+    os << "NULL";
+  for (auto [i, n] : llvm::enumerate(inNames))
+    os << (i ? ", " : "") << n;
+  os << "};\n  void *outputs[] = {";
+  for (auto [i, n] : llvm::enumerate(outNames))
+    os << (i ? ", " : "") << n;
+  os << "};\n  return dlc_model_run_raw(model, inputs, outputs);\n}\n\n"
+     << "static inline void " << sig.name
+     << "_destroy(dlc_model *model) { dlc_model_destroy(model); }\n\n"
+     << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return s;
+}
+
+} // namespace dlc::codegen
