@@ -356,6 +356,25 @@ makeArchive(StringRef objectName, llvm::ArrayRef<char> object) {
                                     /*Deterministic=*/true, /*Thin=*/false);
 }
 
+Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
+                                      const CPUOptions &options) {
+  Expected<ModelSignature> signature = readSignature(module, name);
+  if (!signature)
+    return signature.takeError();
+  if (failed(lowerToLinalg(module)))
+    return makeError("lowering to linalg failed");
+  if (failed(lowerToLLVMDialect(module, *signature)))
+    return makeError("lowering to the LLVM dialect failed");
+  llvm::LLVMContext context;
+  auto llvmModule = translateToLLVMIR(module, context, *signature, options);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  auto object = emitObject(**llvmModule, options);
+  if (!object)
+    return object.takeError();
+  return CompiledModel{std::move(*signature), std::move(*object)};
+}
+
 //===----------------------------------------------------------------------===//
 // Header
 //===----------------------------------------------------------------------===//

@@ -719,6 +719,147 @@ struct GatherPattern : OpConversionPattern<graph::GatherOp> {
   }
 };
 
+/// A linalg.generic over the result's index space whose body computes the
+/// result from the indices (`body` gets the builder and the index values).
+Value indexGeneric(OpBuilder &b, Location loc, RankedTensorType type,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = type.getRank();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{},
+      ValueRange{emptyTensor(b, loc, type)},
+      SmallVector<AffineMap>{
+          AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d)
+          idx.push_back(linalg::IndexOp::create(nb, l, d));
+        linalg::YieldOp::create(nb, l, body(nb, l, idx));
+      });
+  return generic.getResult(0);
+}
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+struct PadPattern : OpConversionPattern<graph::PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(graph::PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto type = signlessType(op.getType());
+    int64_t rank = inType.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    StringRef mode = op.getMode();
+    Value input = adaptor.getInput();
+    Type element = type.getElementType();
+    Attribute fill = op.getValueAttr();
+    auto r = indexGeneric(
+        rewriter, op.getLoc(), type,
+        [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+          SmallVector<Value> src;
+          Value inside;
+          for (int64_t d = 0; d < rank; ++d) {
+            int64_t n = inType.getDimSize(d);
+            Value i = arith::SubIOp::create(b, l, idx[d],
+                                            indexConst(b, l, pads[d]));
+            Value zero = indexConst(b, l, 0), last = indexConst(b, l, n - 1);
+            Value lt0 = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                              i, zero);
+            Value gtN = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt,
+                                              i, last);
+            Value clamped = arith::SelectOp::create(
+                b, l, lt0, zero, arith::SelectOp::create(b, l, gtN, last, i));
+            if (mode == "constant") {
+              Value ok = arith::AndIOp::create(
+                  b, l, arith::XOrIOp::create(b, l, lt0, constantScalar(b, l, b.getI1Type(), 1)),
+                  arith::XOrIOp::create(b, l, gtN, constantScalar(b, l, b.getI1Type(), 1)));
+              inside = inside ? arith::AndIOp::create(b, l, inside, ok) : ok;
+              src.push_back(clamped);
+            } else if (mode == "edge" || n == 1) {
+              src.push_back(clamped);
+            } else if (mode == "reflect") {
+              Value neg = arith::SubIOp::create(b, l, zero, i);
+              Value over = arith::SubIOp::create(
+                  b, l, indexConst(b, l, 2 * (n - 1)), i);
+              src.push_back(arith::SelectOp::create(
+                  b, l, lt0, neg, arith::SelectOp::create(b, l, gtN, over, i)));
+            } else { // wrap
+              Value nn = indexConst(b, l, n);
+              Value m = arith::RemSIOp::create(b, l, i, nn);
+              Value pos = arith::AddIOp::create(b, l, m, nn);
+              src.push_back(arith::RemSIOp::create(b, l, pos, nn));
+            }
+          }
+          Value v = tensor::ExtractOp::create(b, l, input, src);
+          if (mode != "constant")
+            return v;
+          Value padValue;
+          if (auto f = dyn_cast_or_null<FloatAttr>(fill))
+            padValue = constantScalar(b, l, element, f.getValueAsDouble());
+          else if (auto i = dyn_cast_or_null<IntegerAttr>(fill))
+            padValue = arith::ConstantOp::create(
+                b, l, IntegerAttr::get(element, i.getValue()));
+          else
+            padValue = constantScalar(b, l, element, 0);
+          if (!inside)
+            return v;
+          return arith::SelectOp::create(b, l, inside, v, padValue);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct TilePattern : OpConversionPattern<graph::TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(graph::TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    Value input = adaptor.getInput();
+    auto r = indexGeneric(
+        rewriter, op.getLoc(), signlessType(op.getType()),
+        [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+          SmallVector<Value> src;
+          for (int64_t d = 0; d < inType.getRank(); ++d)
+            src.push_back(arith::RemUIOp::create(
+                b, l, idx[d], indexConst(b, l, inType.getDimSize(d))));
+          return tensor::ExtractOp::create(b, l, input, src);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct TriluPattern : OpConversionPattern<graph::TriluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(graph::TriluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = signlessType(op.getType());
+    int64_t rank = type.getRank();
+    bool upper = op.getUpper();
+    int64_t k = op.getKAttr().getInt();
+    Value input = adaptor.getInput();
+    auto r = indexGeneric(
+        rewriter, op.getLoc(), type,
+        [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+          Value v = tensor::ExtractOp::create(b, l, input, idx);
+          Value diff = arith::SubIOp::create(b, l, idx[rank - 1], idx[rank - 2]);
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+              diff, indexConst(b, l, k));
+          return arith::SelectOp::create(
+              b, l, keep, v, constantScalar(b, l, type.getElementType(), 0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//
@@ -975,6 +1116,137 @@ struct ReducePattern : OpConversionPattern<OpTy> {
   }
 };
 
+/// ArgMax/ArgMin: one reduction with two outputs (extreme value, index).
+template <typename OpTy, bool IsMax>
+struct ArgReducePattern : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    Type element = inType.getElementType();
+    bool isUns = isUnsignedElement(op.getInput().getType());
+    bool last = op.getSelectLastIndex();
+    int64_t rank = inType.getRank();
+    int64_t axis = op.getAxisAttr().getInt();
+    MLIRContext *ctx = this->getContext();
+    SmallVector<int64_t> outShape;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iters;
+    for (int64_t d = 0; d < rank; ++d) {
+      iters.push_back(d == axis ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+      if (d != axis) {
+        outShape.push_back(inType.getDimSize(d));
+        outExprs.push_back(getAffineDimExpr(d, ctx));
+      }
+    }
+    auto valueType = RankedTensorType::get(outShape, element);
+    auto indexType = RankedTensorType::get(outShape, rewriter.getI64Type());
+    Value values = filledTensor(
+        rewriter, loc, valueType,
+        extremeScalar(rewriter, loc, element, !IsMax, isUns));
+    Value indices = filledTensor(rewriter, loc, indexType,
+                                 constantScalar(rewriter, loc,
+                                                rewriter.getI64Type(), -1));
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, indexType}, ValueRange{input},
+        ValueRange{values, indices},
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                               outMap, outMap},
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = a[0], best = a[1], bestIndex = a[2];
+          Value i = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+          Value better;
+          if (isa<FloatType>(element))
+            better = arith::CmpFOp::create(
+                b, l,
+                IsMax ? (last ? arith::CmpFPredicate::OGE
+                              : arith::CmpFPredicate::OGT)
+                      : (last ? arith::CmpFPredicate::OLE
+                              : arith::CmpFPredicate::OLT),
+                x, best);
+          else
+            better = arith::CmpIOp::create(
+                b, l,
+                IsMax ? (last ? (isUns ? arith::CmpIPredicate::uge
+                                       : arith::CmpIPredicate::sge)
+                              : (isUns ? arith::CmpIPredicate::ugt
+                                       : arith::CmpIPredicate::sgt))
+                      : (last ? (isUns ? arith::CmpIPredicate::ule
+                                       : arith::CmpIPredicate::sle)
+                              : (isUns ? arith::CmpIPredicate::ult
+                                       : arith::CmpIPredicate::slt)),
+                x, best);
+          // The first element always wins (covers all-NaN or extreme
+          // values equal to the initial one).
+          Value first = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, bestIndex,
+              constantScalar(b, l, b.getI64Type(), 0));
+          better = arith::OrIOp::create(b, l, better, first);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, better, x, best),
+                         arith::SelectOp::create(b, l, better, i, bestIndex)});
+        });
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, generic.getResult(1),
+                                     signlessType(op.getType())));
+    return success();
+  }
+};
+
+/// CumSum as a reduction over a second copy of the axis: out[i] sums the
+/// x[j] with j <= i (j < i exclusive; j >= i / j > i reversed).
+struct CumSumPattern : OpConversionPattern<graph::CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(graph::CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    Type element = type.getElementType();
+    int64_t rank = type.getRank(), axis = op.getAxisAttr().getInt();
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    MLIRContext *ctx = getContext();
+    SmallVector<AffineExpr> inExprs, outExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    Value init = filledTensor(rewriter, loc, type,
+                              constantScalar(rewriter, loc, element, 0));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{input}, ValueRange{init},
+        SmallVector<AffineMap>{AffineMap::get(rank + 1, 0, inExprs, ctx),
+                               AffineMap::get(rank + 1, 0, outExprs, ctx)},
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value i = linalg::IndexOp::create(b, l, axis);
+          Value j = linalg::IndexOp::create(b, l, rank);
+          arith::CmpIPredicate pred =
+              reverse ? (exclusive ? arith::CmpIPredicate::ugt
+                                   : arith::CmpIPredicate::uge)
+                      : (exclusive ? arith::CmpIPredicate::ult
+                                   : arith::CmpIPredicate::ule);
+          Value take = arith::CmpIOp::create(b, l, pred, j, i);
+          Value x = arith::SelectOp::create(
+              b, l, take, a[0], constantScalar(b, l, element, 0));
+          Value sum = isa<FloatType>(element)
+                          ? (Value)arith::AddFOp::create(b, l, a[1], x)
+                          : (Value)arith::AddIOp::create(b, l, a[1], x);
+          linalg::YieldOp::create(b, l, sum);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 /// Softmax and LogSoftmax along one axis, with the maximum subtracted for
 /// stability.
 template <typename OpTy, bool IsLog>
@@ -1116,8 +1388,30 @@ struct ConvertGraphToLinalgPass
         ReducePattern<graph::ReduceSumSquareOp>,
         ReducePattern<graph::ReduceLogSumOp>,
         ReducePattern<graph::ReduceLogSumExpOp>,
-        SoftmaxPattern<graph::SoftmaxOp, false>,
+        SoftmaxPattern<graph::SoftmaxOp, false>, PadPattern, TilePattern,
+        TriluPattern, ArgReducePattern<graph::ArgMaxOp, true>,
+        ArgReducePattern<graph::ArgMinOp, false>, CumSumPattern,
         SoftmaxPattern<graph::LogSoftmaxOp, true>>(converter, ctx);
+
+    // An op without a lowering gets one clear error instead of the
+    // conversion driver's "failed to legalize".
+    llvm::DenseSet<OperationName> lowered;
+    for (const std::unique_ptr<RewritePattern> &p :
+         patterns.getNativePatterns())
+      if (std::optional<OperationName> root = p->getRootKind())
+        lowered.insert(*root);
+    WalkResult walk = module.walk([&](Operation *op) {
+      if (op->getDialect() &&
+          isa<graph::GraphDialect>(op->getDialect()) &&
+          !lowered.contains(op->getName())) {
+        op->emitError() << "'" << op->getName()
+                        << "' is not supported by the CPU back end yet";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
 
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       signalPassFailure();

@@ -507,4 +507,16 @@ OwningOpRef<ModuleOp> importOnnxFile(StringRef path, MLIRContext &context,
   return importer.run();
 }
 
+Expected<DenseElementsAttr> readTensorFile(StringRef path, MLIRContext &context,
+                                           std::string *name) {
+  onnx::TensorProto tensor;
+  if (Error e = loadTensor(path, tensor))
+    return e;
+  if (name)
+    *name = tensor.name();
+  SmallString<256> dir(path);
+  sys::path::remove_filename(dir);
+  return convertTensor(&context, tensor, dir);
+}
+
 } // namespace dlc

@@ -82,6 +82,18 @@ makeArchive(llvm::StringRef objectName, llvm::ArrayRef<char> object);
 std::string generateHeader(const ModelSignature &signature,
                            llvm::StringRef modelPath);
 
+/// A model compiled to an object in memory.
+struct CompiledModel {
+  ModelSignature signature;
+  llvm::SmallVector<char, 0> object;
+};
+
+/// Every step from the imported graph module to the object (the module is
+/// lowered in place). Errors go to the context's diagnostics or the result.
+llvm::Expected<CompiledModel> compileForCPU(mlir::ModuleOp module,
+                                            llvm::StringRef name,
+                                            const CPUOptions &options);
+
 /// A C identifier from an arbitrary name.
 std::string sanitizeIdentifier(llvm::StringRef name);
 

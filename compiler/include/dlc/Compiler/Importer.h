@@ -39,6 +39,12 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path,
                                                  mlir::MLIRContext &context,
                                                  const ImportOptions &options);
 
+/// Reads a serialized ONNX TensorProto (the backend tests' input_N.pb /
+/// output_N.pb) into a constant; `name` receives the tensor's name.
+llvm::Expected<mlir::DenseElementsAttr>
+readTensorFile(llvm::StringRef path, mlir::MLIRContext &context,
+               std::string *name = nullptr);
+
 /// Registers the dialects the importer produces.
 void registerImporterDialects(mlir::DialectRegistry &registry);
 

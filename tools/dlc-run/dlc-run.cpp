@@ -1,0 +1,556 @@
+//===- dlc-run.cpp - compile and run a model, compare with references -----===//
+//
+//   dlc-run MODEL.onnx --target=cpu --test-dir DIR [--rtol R] [--atol A]
+//   dlc-run MODEL.onnx --target=cpu --input NAME=FILE.npy|FILE.pb ...
+//           [--repeat N]
+//
+// Compiles the model in-process exactly as `dlc --target=cpu` does, loads
+// the object with LLVM's ORC linker and runs it through the dlc runtime.
+// With --test-dir (the ONNX backend test layout: input_N.pb, output_N.pb)
+// it compares every output and exits 1 naming the worst element.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dlc/Codegen/CPUTarget.h"
+#include "dlc/Compiler/Importer.h"
+#include "dlc/runtime.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/WithColor.h"
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+using namespace llvm;
+
+namespace {
+cl::OptionCategory runCategory("dlc-run options");
+
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required, cl::cat(runCategory));
+cl::opt<std::string> target("target", cl::desc("Target device: cpu"),
+                            cl::init("cpu"), cl::cat(runCategory));
+cl::opt<std::string> testDir(
+    "test-dir",
+    cl::desc("Folder with input_N.pb and output_N.pb (ONNX test layout)"),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(runCategory));
+cl::list<std::string> inputFiles(
+    "input", cl::desc("An input from a .npy or TensorProto .pb file"),
+    cl::value_desc("NAME=FILE"), cl::cat(runCategory));
+cl::opt<double> rtol("rtol", cl::desc("Relative tolerance (default 1e-3)"),
+                     cl::init(1e-3), cl::cat(runCategory));
+cl::opt<double> atol("atol", cl::desc("Absolute tolerance (default 1e-7)"),
+                     cl::init(1e-7), cl::cat(runCategory));
+cl::opt<unsigned> repeat("repeat",
+                         cl::desc("Run N times and print the timing"),
+                         cl::init(1), cl::cat(runCategory));
+cl::opt<std::string> device("device",
+                            cl::desc("Runtime device spec (default: cpu)"),
+                            cl::init("cpu"), cl::cat(runCategory));
+cl::list<std::string> inputShapes(
+    "input-shape", cl::desc("Static shape of a graph input"),
+    cl::value_desc("NAME=DIMS"), cl::cat(runCategory));
+cl::opt<std::string> cpuName("cpu", cl::desc("CPU to compile for"),
+                             cl::init("host"), cl::cat(runCategory));
+
+int fail(const Twine &message) {
+  WithColor::error(errs(), "dlc-run") << message << "\n";
+  return 1;
+}
+
+/// A tensor as dense row-major bytes.
+struct HostTensor {
+  std::string name;
+  int32_t dtype = 0;
+  std::vector<int64_t> shape;
+  std::vector<char> bytes;
+};
+
+int32_t dtypeOf(mlir::Type t) {
+  if (t.isF32())
+    return DLC_FLOAT32;
+  if (t.isUnsignedInteger(8))
+    return DLC_UINT8;
+  if (t.isInteger(8))
+    return DLC_INT8;
+  if (t.isInteger(16))
+    return DLC_INT16;
+  if (t.isInteger(32))
+    return DLC_INT32;
+  if (t.isInteger(64))
+    return DLC_INT64;
+  if (t.isInteger(1))
+    return DLC_BOOL;
+  if (t.isF16())
+    return DLC_FLOAT16;
+  if (t.isF64())
+    return DLC_FLOAT64;
+  if (t.isBF16())
+    return DLC_BFLOAT16;
+  return 0;
+}
+
+Expected<HostTensor> fromAttr(mlir::DenseElementsAttr attr,
+                              StringRef name) {
+  HostTensor t;
+  t.name = name.str();
+  auto type = attr.getType();
+  t.dtype = dtypeOf(type.getElementType());
+  if (!t.dtype)
+    return createStringError(inconvertibleErrorCode(),
+                             "tensor '" + name + "' has an unsupported type");
+  t.shape.assign(type.getShape().begin(), type.getShape().end());
+  size_t elementSize = dlc_dtype_size(t.dtype);
+  int64_t n = type.getNumElements();
+  t.bytes.resize(n * elementSize);
+  if (type.getElementType().isInteger(1)) {
+    int64_t i = 0;
+    for (bool b : attr.getValues<bool>())
+      t.bytes[i++] = b ? 1 : 0;
+    return t;
+  }
+  ArrayRef<char> raw = attr.getRawData();
+  if (attr.isSplat()) {
+    for (int64_t i = 0; i < n; ++i)
+      std::memcpy(t.bytes.data() + i * elementSize, raw.data(), elementSize);
+  } else {
+    std::memcpy(t.bytes.data(), raw.data(), t.bytes.size());
+  }
+  return t;
+}
+
+Expected<HostTensor> readPb(StringRef path, mlir::MLIRContext &context) {
+  std::string name;
+  auto attr = dlc::readTensorFile(path, context, &name);
+  if (!attr)
+    return attr.takeError();
+  return fromAttr(*attr, name);
+}
+
+/// Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order).
+Expected<HostTensor> readNpy(StringRef path, StringRef name) {
+  auto err = [&](const Twine &m) {
+    return createStringError(inconvertibleErrorCode(),
+                             "'" + path + "': " + m);
+  };
+  auto buffer = MemoryBuffer::getFile(path);
+  if (!buffer)
+    return err(buffer.getError().message());
+  StringRef data = (*buffer)->getBuffer();
+  if (data.size() < 10 || !data.starts_with("\x93NUMPY"))
+    return err("not a .npy file");
+  uint8_t major = data[6];
+  size_t headerLen, offset;
+  if (major == 1) {
+    headerLen = uint8_t(data[8]) | (uint8_t(data[9]) << 8);
+    offset = 10;
+  } else {
+    if (data.size() < 12)
+      return err("truncated header");
+    headerLen = uint8_t(data[8]) | (uint8_t(data[9]) << 8) |
+                (uint32_t(uint8_t(data[10])) << 16) |
+                (uint32_t(uint8_t(data[11])) << 24);
+    offset = 12;
+  }
+  if (offset + headerLen > data.size())
+    return err("truncated header");
+  StringRef header = data.substr(offset, headerLen);
+  auto field = [&](StringRef key) -> StringRef {
+    size_t at = header.find(key);
+    if (at == StringRef::npos)
+      return "";
+    StringRef rest = header.substr(at + key.size()).ltrim(" :");
+    return rest;
+  };
+  StringRef descr = field("'descr'");
+  if (!descr.consume_front("'"))
+    return err("no dtype in header");
+  descr = descr.take_until([](char c) { return c == '\''; });
+  HostTensor t;
+  t.name = name.str();
+  static const std::pair<const char *, int32_t> kinds[] = {
+      {"<f4", DLC_FLOAT32}, {"<f8", DLC_FLOAT64}, {"<f2", DLC_FLOAT16},
+      {"<i8", DLC_INT64},   {"<i4", DLC_INT32},   {"<i2", DLC_INT16},
+      {"|i1", DLC_INT8},    {"|u1", DLC_UINT8},   {"|b1", DLC_BOOL}};
+  for (auto &[k, d] : kinds)
+    if (descr == k)
+      t.dtype = d;
+  if (!t.dtype)
+    return err("unsupported dtype '" + descr + "'");
+  if (field("'fortran_order'").starts_with("True"))
+    return err("Fortran-order arrays are not supported");
+  StringRef shape = field("'shape'");
+  if (!shape.consume_front("("))
+    return err("no shape in header");
+  shape = shape.take_until([](char c) { return c == ')'; });
+  SmallVector<StringRef> dims;
+  shape.split(dims, ',', -1, false);
+  int64_t count = 1;
+  for (StringRef d : dims) {
+    d = d.trim();
+    if (d.empty())
+      continue;
+    int64_t v;
+    if (d.getAsInteger(10, v) || v < 0)
+      return err("bad dimension '" + d + "'");
+    t.shape.push_back(v);
+    count *= v;
+  }
+  size_t bytes = count * dlc_dtype_size(t.dtype);
+  if (data.size() - offset - headerLen != bytes)
+    return err("payload has " + Twine(data.size() - offset - headerLen) +
+               " bytes, the header says " + Twine(bytes));
+  StringRef payload = data.substr(offset + headerLen);
+  t.bytes.assign(payload.begin(), payload.end());
+  return t;
+}
+
+double elementAsDouble(const HostTensor &t, size_t i) {
+  const char *p = t.bytes.data();
+  switch (t.dtype) {
+  case DLC_FLOAT32: {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case DLC_FLOAT64: {
+    double v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return v;
+  }
+  case DLC_FLOAT16: {
+    uint16_t h;
+    std::memcpy(&h, p + 2 * i, 2);
+    APFloat f(APFloat::IEEEhalf(), APInt(16, h));
+    return f.convertToDouble();
+  }
+  case DLC_BFLOAT16: {
+    uint16_t h;
+    std::memcpy(&h, p + 2 * i, 2);
+    APFloat f(APFloat::BFloat(), APInt(16, h));
+    return f.convertToDouble();
+  }
+  case DLC_INT64: {
+    int64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return double(v);
+  }
+  case DLC_INT32: {
+    int32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case DLC_INT16: {
+    int16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  case DLC_INT8:
+    return int8_t(p[i]);
+  case DLC_UINT8:
+  case DLC_BOOL:
+    return uint8_t(p[i]);
+  }
+  return 0;
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string indexString(size_t flat, ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> idx(shape.size());
+  for (int64_t d = shape.size() - 1; d >= 0; --d) {
+    idx[d] = shape[d] ? flat % shape[d] : 0;
+    flat = shape[d] ? flat / shape[d] : 0;
+  }
+  return shapeString(idx);
+}
+
+/// Compares `got` with `want`; returns false and prints the worst element
+/// on a mismatch.
+bool compare(const HostTensor &got, const HostTensor &want) {
+  if (got.dtype != want.dtype || got.shape != want.shape) {
+    errs() << "output '" << got.name << "': the model gives "
+           << dlc_dtype_name(got.dtype) << shapeString(got.shape)
+           << ", the reference is " << dlc_dtype_name(want.dtype)
+           << shapeString(want.shape) << "\n";
+    return false;
+  }
+  size_t n = got.bytes.size() / std::max<size_t>(1, dlc_dtype_size(got.dtype));
+  bool exact = !(got.dtype == DLC_FLOAT32 || got.dtype == DLC_FLOAT64 ||
+                 got.dtype == DLC_FLOAT16 || got.dtype == DLC_BFLOAT16);
+  double worstExcess = 0;
+  size_t worst = 0, bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double g = elementAsDouble(got, i), w = elementAsDouble(want, i);
+    bool ok;
+    double excess;
+    if (std::isnan(w) || std::isnan(g)) {
+      ok = std::isnan(w) && std::isnan(g);
+      excess = ok ? 0 : INFINITY;
+    } else if (std::isinf(w) || std::isinf(g)) {
+      ok = g == w;
+      excess = ok ? 0 : INFINITY;
+    } else if (exact) {
+      ok = g == w;
+      excess = std::fabs(g - w);
+    } else {
+      double diff = std::fabs(g - w), allowed = atol + rtol * std::fabs(w);
+      ok = diff <= allowed;
+      excess = diff - allowed;
+    }
+    if (!ok) {
+      ++bad;
+      if (bad == 1 || excess > worstExcess) {
+        worstExcess = excess;
+        worst = i;
+      }
+    }
+  }
+  if (!bad)
+    return true;
+  errs() << "output '" << got.name << "': " << bad << " of " << n
+         << " elements differ (rtol " << rtol << ", atol " << atol
+         << "); worst at index " << indexString(worst, got.shape) << ": got "
+         << format("%.9g", elementAsDouble(got, worst)) << ", expected "
+         << format("%.9g", elementAsDouble(want, worst)) << "\n";
+  return false;
+}
+
+Expected<std::vector<HostTensor>> readNumbered(StringRef dir,
+                                               StringRef prefix,
+                                               mlir::MLIRContext &context) {
+  std::vector<HostTensor> list;
+  for (int i = 0;; ++i) {
+    SmallString<256> path(dir);
+    sys::path::append(path, prefix + Twine(i) + ".pb");
+    if (!sys::fs::exists(path))
+      break;
+    auto t = readPb(path, context);
+    if (!t)
+      return t.takeError();
+    list.push_back(std::move(*t));
+  }
+  return list;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(runCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "dlc-run: compile an ONNX model with dlc, run it, compare outputs\n");
+  if (target != "cpu")
+    return fail("unknown --target '" + target + "' (supported: cpu)");
+  if (testDir.empty() && inputFiles.empty() && repeat <= 1)
+    return fail("nothing to do: give --test-dir DIR, --input NAME=FILE or "
+                "--repeat N");
+
+  mlir::DialectRegistry registry;
+  dlc::codegen::registerCodegenDialects(registry);
+  dlc::codegen::registerCodegenPasses();
+  mlir::MLIRContext context(registry);
+  context.getDiagEngine().registerHandler([](mlir::Diagnostic &diag) {
+    errs() << modelPath << ": "
+           << (diag.getSeverity() == mlir::DiagnosticSeverity::Error
+                   ? "error: "
+                   : "note: ")
+           << diag.str() << "\n";
+  });
+
+  dlc::ImportOptions options;
+  for (const std::string &spec : inputShapes)
+    if (Error e = dlc::parseInputShape(spec, options))
+      return fail(toString(std::move(e)));
+  if (!sys::fs::exists(modelPath))
+    return fail("'" + modelPath + "': no such file");
+  auto module = dlc::importOnnxFile(modelPath, context, options);
+  if (!module)
+    return 1;
+
+  auto start = std::chrono::steady_clock::now();
+  dlc::codegen::CPUOptions cpu;
+  cpu.cpu = cpuName;
+  auto compiled = dlc::codegen::compileForCPU(*module, "model", cpu);
+  if (!compiled)
+    return fail(toString(compiled.takeError()));
+  double compileMs = std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+
+  // Load the object in-process. Runtime and libc symbols resolve against
+  // this executable.
+  InitializeNativeTarget();
+  InitializeNativeTargetAsmPrinter();
+  auto jit = orc::LLJITBuilder().create();
+  if (!jit)
+    return fail(toString(jit.takeError()));
+  orc::JITDylib &lib = (*jit)->getMainJITDylib();
+  orc::SymbolMap runtimeSymbols;
+  runtimeSymbols[(*jit)->mangleAndIntern("dlc_parallel_for")] = {
+      orc::ExecutorAddr::fromPtr(&dlc_parallel_for),
+      JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+  if (Error e = lib.define(orc::absoluteSymbols(std::move(runtimeSymbols))))
+    return fail(toString(std::move(e)));
+  auto generator = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!generator)
+    return fail(toString(generator.takeError()));
+  lib.addGenerator(std::move(*generator));
+  StringRef objectBytes(compiled->object.data(), compiled->object.size());
+  if (Error e = (*jit)->addObjectFile(
+          MemoryBuffer::getMemBufferCopy(objectBytes, "model.o")))
+    return fail(toString(std::move(e)));
+  auto infoAddr = (*jit)->lookup("model_info");
+  if (!infoAddr)
+    return fail(toString(infoAddr.takeError()));
+  const auto *info = infoAddr->toPtr<const dlc_model_info *>();
+
+  // Inputs: the test folder's, then --input files, then zeros.
+  std::vector<HostTensor> inputs, references;
+  if (!testDir.empty()) {
+    auto in = readNumbered(testDir, "input_", context);
+    if (!in)
+      return fail(toString(in.takeError()));
+    auto out = readNumbered(testDir, "output_", context);
+    if (!out)
+      return fail(toString(out.takeError()));
+    inputs = std::move(*in);
+    references = std::move(*out);
+  }
+  for (const std::string &spec : inputFiles) {
+    auto [name, file] = StringRef(spec).split('=');
+    if (name.empty() || file.empty())
+      return fail("--input expects NAME=FILE, got '" + spec + "'");
+    auto t = file.ends_with(".npy") ? readNpy(file, name)
+                                    : readPb(file, context);
+    if (!t)
+      return fail(toString(t.takeError()));
+    t->name = name.str();
+    inputs.push_back(std::move(*t));
+  }
+  // Order the inputs as the model declares them (by name when given).
+  std::vector<HostTensor> ordered(info->num_inputs);
+  for (int32_t i = 0; i < info->num_inputs; ++i) {
+    const dlc_tensor_info &ti = info->inputs[i];
+    auto it = std::find_if(inputs.begin(), inputs.end(),
+                           [&](const HostTensor &t) {
+                             return t.name == ti.name;
+                           });
+    if (it == inputs.end() && size_t(i) < inputs.size() && !testDir.empty())
+      it = inputs.begin() + i;
+    if (it != inputs.end()) {
+      ordered[i] = *it;
+    } else {
+      ordered[i].name = ti.name;
+      ordered[i].dtype = ti.dtype;
+      ordered[i].shape.assign(ti.shape, ti.shape + ti.rank);
+      int64_t n = 1;
+      for (int32_t d = 0; d < ti.rank; ++d)
+        n *= ti.shape[d];
+      ordered[i].bytes.assign(n * dlc_dtype_size(ti.dtype), 0);
+      if (!testDir.empty() || !inputFiles.empty())
+        return fail("no value for input '" + Twine(ti.name) + "'");
+    }
+  }
+  std::vector<HostTensor> outputs(info->num_outputs);
+  for (int32_t i = 0; i < info->num_outputs; ++i) {
+    const dlc_tensor_info &ti = info->outputs[i];
+    outputs[i].name = ti.name;
+    outputs[i].dtype = ti.dtype;
+    outputs[i].shape.assign(ti.shape, ti.shape + ti.rank);
+    int64_t n = 1;
+    for (int32_t d = 0; d < ti.rank; ++d)
+      n *= ti.shape[d];
+    outputs[i].bytes.assign(n * dlc_dtype_size(ti.dtype), 0);
+  }
+
+  dlc_device *dev = nullptr;
+  if (dlc_device_create(device.c_str(), &dev) != DLC_OK)
+    return fail(dlc_last_error());
+  dlc_model *model = nullptr;
+  SmallString<256> weightsDir(modelPath);
+  sys::path::remove_filename(weightsDir);
+  if (dlc_model_create(info, dev, weightsDir.c_str(), &model) != DLC_OK) {
+    std::string message = dlc_last_error();
+    dlc_device_destroy(dev);
+    return fail(message);
+  }
+  std::vector<dlc_tensor> in(ordered.size()), out(outputs.size());
+  for (size_t i = 0; i < ordered.size(); ++i)
+    in[i] = {ordered[i].dtype, int32_t(ordered[i].shape.size()),
+             ordered[i].shape.data(), ordered[i].bytes.data(),
+             ordered[i].bytes.size()};
+  for (size_t i = 0; i < outputs.size(); ++i)
+    out[i] = {outputs[i].dtype, int32_t(outputs[i].shape.size()),
+              outputs[i].shape.data(), outputs[i].bytes.data(),
+              outputs[i].bytes.size()};
+  std::vector<double> times;
+  int status = 0;
+  for (unsigned r = 0; r < std::max(1u, unsigned(repeat)); ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    if (dlc_model_run(model, in.data(), int32_t(in.size()), out.data(),
+                      int32_t(out.size())) != DLC_OK) {
+      errs() << "dlc-run: error: " << dlc_last_error() << "\n";
+      status = 1;
+      break;
+    }
+    times.push_back(std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - t0)
+                        .count());
+  }
+  dlc_model_destroy(model);
+  dlc_device_destroy(dev);
+  if (status)
+    return status;
+
+  if (repeat > 1) {
+    std::vector<double> sorted(times);
+    std::sort(sorted.begin(), sorted.end());
+    outs() << format("compile %.1f ms; run median %.3f ms, min %.3f ms over "
+                     "%u runs\n",
+                     compileMs, sorted[sorted.size() / 2], sorted.front(),
+                     unsigned(repeat));
+  }
+  if (!testDir.empty()) {
+    if (references.size() != outputs.size())
+      return fail("the test folder has " + Twine(references.size()) +
+                  " outputs, the model " + Twine(outputs.size()));
+    bool ok = true;
+    for (size_t i = 0; i < outputs.size(); ++i)
+      ok &= compare(outputs[i], references[i]);
+    if (!ok)
+      return 1;
+    outs() << "dlc-run: " << outputs.size() << " output(s) match\n";
+    return 0;
+  }
+  // Without references, print a summary of each output.
+  for (const HostTensor &t : outputs) {
+    size_t n = t.bytes.size() / std::max<size_t>(1, dlc_dtype_size(t.dtype));
+    outs() << t.name << ": " << dlc_dtype_name(t.dtype)
+           << shapeString(t.shape) << " =";
+    for (size_t i = 0; i < std::min<size_t>(n, 8); ++i)
+      outs() << " " << format("%g", elementAsDouble(t, i));
+    if (n > 8)
+      outs() << " ...";
+    outs() << "\n";
+  }
+  return 0;
+}
