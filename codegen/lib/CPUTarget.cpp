@@ -24,6 +24,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringExtras.h"
+#include <cstring>
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -63,6 +64,7 @@ void registerCodegenDialects(DialectRegistry &registry) {
 }
 
 void registerCodegenPasses() {
+  registerDLCPasses();
   registerConversionPasses();
   bufferization::registerBufferizationPasses();
   bufferization::registerBufferizationPipelines();
@@ -153,13 +155,21 @@ LogicalResult lowerToLinalg(ModuleOp module) {
   return pm.run(module);
 }
 
+std::string bufferizationPipeline(StringRef funcName, bool externalWeights) {
+  return ("builtin.module("
+          "linalg-fuse-elementwise-ops,"
+          "one-shot-bufferize{bufferize-function-boundaries "
+          "function-boundary-type-conversion=identity-layout-map},"
+          "buffer-results-to-out-params{modify-public-functions "
+          "hoist-static-allocs},canonicalize,"
+          "dlc-plan-memory{func=" +
+          funcName + " external-weights=" + (externalWeights ? "1" : "0") +
+          "})")
+      .str();
+}
+
 std::string llvmLoweringPipeline() {
   return "builtin.module("
-         "linalg-fuse-elementwise-ops,"
-         "one-shot-bufferize{bufferize-function-boundaries "
-         "function-boundary-type-conversion=identity-layout-map},"
-         "buffer-results-to-out-params{modify-public-functions "
-         "hoist-static-allocs},"
          "buffer-deallocation-pipeline,"
          "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
          "expand-strided-metadata,convert-math-to-llvm,convert-math-to-libm,"
@@ -169,23 +179,69 @@ std::string llvmLoweringPipeline() {
          "convert-cf-to-llvm,reconcile-unrealized-casts)";
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module,
-                                 const ModelSignature &signature) {
-  if (auto fn = module.lookupSymbol<func::FuncOp>("main")) {
-    // The signature is read already; names and dtypes live in the
-    // descriptor, not on the LLVM function.
-    fn.setSymName(signature.name + "_forward");
-    fn.removeArgAttrsAttr();
-    fn.removeResAttrsAttr();
-  }
+static LogicalResult runPipeline(ModuleOp module, const std::string &full) {
   PassManager pm(module.getContext());
-  std::string full = llvmLoweringPipeline();
   StringRef pipeline = full;
   pipeline.consume_front("builtin.module(");
   pipeline.consume_back(")");
   if (failed(parsePassPipeline(pipeline, pm)))
     return module.emitError("internal error: bad CPU pass pipeline");
   return pm.run(module);
+}
+
+/// Appends the bytes of a constant to `blob` at `offset` (dense row-major;
+/// booleans one byte each).
+static void writeConstant(std::vector<char> &blob, int64_t offset,
+                          DenseElementsAttr value) {
+  auto type = value.getType();
+  Type element = type.getElementType();
+  int64_t n = type.getNumElements();
+  if (element.isInteger(1)) {
+    int64_t i = 0;
+    for (bool v : value.getValues<bool>())
+      blob[offset + i++] = v ? 1 : 0;
+    return;
+  }
+  size_t size = (element.getIntOrFloatBitWidth() + 7) / 8;
+  ArrayRef<char> raw = value.getRawData();
+  if (value.isSplat()) {
+    for (int64_t i = 0; i < n; ++i)
+      std::memcpy(blob.data() + offset + i * size, raw.data(), size);
+  } else {
+    std::memcpy(blob.data() + offset, raw.data(), n * size);
+  }
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature) {
+  std::string forward = signature.name + "_forward";
+  if (auto fn = module.lookupSymbol<func::FuncOp>("main")) {
+    // The signature is read already; names and dtypes live in the
+    // descriptor, not on the LLVM function.
+    fn.setSymName(forward);
+    fn.removeArgAttrsAttr();
+    fn.removeResAttrsAttr();
+  }
+  if (failed(runPipeline(module, bufferizationPipeline(
+                                     forward, signature.externalWeights))))
+    return failure();
+  if (auto a = module->getAttrOfType<IntegerAttr>("dlc.arena_bytes"))
+    signature.arenaBytes = a.getInt();
+  if (signature.externalWeights) {
+    auto total = module->getAttrOfType<IntegerAttr>("dlc.weight_bytes");
+    signature.weightBytes = total ? total.getInt() : 0;
+    signature.weightsBlob.assign(signature.weightBytes, 0);
+    for (auto global :
+         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>())) {
+      auto offset = global->getAttrOfType<IntegerAttr>("dlc.weights_offset");
+      if (!offset)
+        continue;
+      if (auto value =
+              dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr()))
+        writeConstant(signature.weightsBlob, offset.getInt(), value);
+      global.erase();
+    }
+  }
+  return runPipeline(module, llvmLoweringPipeline());
 }
 
 //===----------------------------------------------------------------------===//
@@ -199,9 +255,10 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
   llvm::LLVMContext &ctx = m.getContext();
   llvm::Function *forward = m.getFunction(sig.name + "_forward");
   size_t numBuffers = sig.inputs.size() + sig.outputs.size();
-  if (!forward || forward->arg_size() != numBuffers)
+  if (!forward || forward->arg_size() != numBuffers + 2)
     return makeError("internal error: the lowered model function does not "
-                     "take one pointer per input and output");
+                     "take one pointer per input and output, the arena and "
+                     "the weights");
   forward->setLinkage(llvm::GlobalValue::InternalLinkage);
   llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
   llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
@@ -216,6 +273,8 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
     llvm::Value *slot = b.CreateConstGEP1_64(ptr, entry->getArg(0), i);
     args.push_back(b.CreateLoad(ptr, slot));
   }
+  args.push_back(entry->getArg(1)); // arena
+  args.push_back(entry->getArg(2)); // weights
   b.CreateCall(forward, args);
   b.CreateRet(llvm::ConstantInt::get(i32, 0));
 
@@ -259,7 +318,9 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
       tensorInfos(sig.outputs, "output"),
       llvm::ConstantInt::get(i64, sig.arenaBytes),
       llvm::ConstantInt::get(i64, sig.weightBytes),
-      llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx)),
+      sig.externalWeights
+          ? stringConstant(sig.name + ".weights")
+          : llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx)),
       entry};
   new llvm::GlobalVariable(m, infoType, true,
                            llvm::GlobalValue::ExternalLinkage,
@@ -315,12 +376,14 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
     return tm.takeError();
   m->setDataLayout((*tm)->createDataLayout());
   m->setTargetTriple((*tm)->getTargetTriple());
-  // Constant tensors (weights) are the module's constant globals.
-  signature.weightBytes = 0;
-  for (llvm::GlobalVariable &g : m->globals())
-    if (g.isConstant() && g.getName().starts_with("__constant"))
-      signature.weightBytes +=
-          m->getDataLayout().getTypeAllocSize(g.getValueType());
+  // Embedded weights are the module's constant tensor globals.
+  if (!signature.externalWeights) {
+    signature.weightBytes = 0;
+    for (llvm::GlobalVariable &g : m->globals())
+      if (g.isConstant() && g.getName().starts_with("__constant"))
+        signature.weightBytes +=
+            m->getDataLayout().getTypeAllocSize(g.getValueType());
+  }
   if (Error e = addEntryAndInfo(*m, signature))
     return e;
   return m;
@@ -456,7 +519,11 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
   for (const TensorSignature &t : sig.outputs)
     os << " *   " << t.name << ": " << dtypeName(t.dtype)
        << shapeString(t.shape) << "\n";
-  os << " * Weights: " << sig.weightBytes << " bytes, embedded.\n"
+  os << " * Weights: " << sig.weightBytes << " bytes, "
+     << (sig.externalWeights ? "in " + sig.name + ".weights (give its folder "
+                                                  "to dlc_model_create)"
+                             : std::string("embedded"))
+     << ".\n"
      << " * Arena: " << sig.arenaBytes << " bytes.\n"
      << " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
@@ -470,10 +537,11 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
      << "/* Generic descriptor: names, element types and shapes of the\n"
      << "   inputs and outputs, for tools that drive any compiled model. */\n"
      << "extern const dlc_model_info " << sig.name << "_info;\n\n"
-     << "static inline dlc_status " << sig.name
-     << "_create(dlc_device *device, dlc_model **model) {\n"
-     << "  return dlc_model_create(&" << sig.name
-     << "_info, device, NULL, model);\n}\n\n";
+     << "static inline dlc_status " << sig.name << "_create(dlc_device *device, "
+     << (sig.externalWeights ? "const char *weights_dir, " : "")
+     << "dlc_model **model) {\n"
+     << "  return dlc_model_create(&" << sig.name << "_info, device, "
+     << (sig.externalWeights ? "weights_dir" : "NULL") << ", model);\n}\n\n";
   // Typed run: one pointer per tensor, named after it.
   std::vector<std::string> used;
   auto param = [&](const TensorSignature &t) {

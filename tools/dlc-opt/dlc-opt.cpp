@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Dialect/Graph/GraphDialect.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -15,7 +16,8 @@ int main(int argc, char **argv) {
   registry.insert<dlc::graph::GraphDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect, mlir::tensor::TensorDialect>();
-  dlc::registerDLCPasses();
+  dlc::codegen::registerCodegenDialects(registry);
+  dlc::codegen::registerCodegenPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "dlc pass driver\n", registry));
 }

@@ -367,6 +367,8 @@ int main(int argc, char **argv) {
   dlc::codegen::registerCodegenDialects(registry);
   dlc::codegen::registerCodegenPasses();
   mlir::MLIRContext context(registry);
+  // Diagnostics name the ONNX node; a dump of the whole op is noise.
+  context.printOpOnDiagnostic(false);
   context.getDiagEngine().registerHandler([](mlir::Diagnostic &diag) {
     errs() << modelPath << ": "
            << (diag.getSeverity() == mlir::DiagnosticSeverity::Error

@@ -56,6 +56,13 @@ cl::opt<std::string> modelName(
              "(default: the model file's stem)"),
     cl::value_desc("NAME"), cl::init(""), cl::cat(dlcCategory));
 
+cl::opt<std::string> weightsMode(
+    "weights",
+    cl::desc("Where the weights go: embedded (in the library, the default) "
+             "or external (OUTDIR/NAME.weights, loaded at create)"),
+    cl::value_desc("embedded|external"), cl::init("embedded"),
+    cl::cat(dlcCategory));
+
 cl::opt<std::string> cpuName("cpu",
                              cl::desc("CPU to tune and vectorize for: host "
                                       "(default) or an LLVM CPU name such as "
@@ -164,6 +171,10 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
       dlc::codegen::readSignature(module, name);
   if (!signature)
     return fail(toString(signature.takeError()));
+  if (weightsMode != "embedded" && weightsMode != "external")
+    return fail("--weights must be 'embedded' or 'external', got '" +
+                weightsMode + "'");
+  signature->externalWeights = weightsMode == "external";
   if (kind == EmitKind::Lib && outputPath == "-")
     return fail("--target=cpu writes a library: give the output folder "
                 "with -o DIR");
@@ -214,10 +225,19 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   sys::path::append(libPath, "lib" + signature->name + ".a");
   sys::path::append(headerPath, signature->name + ".h");
   std::string header = dlc::codegen::generateHeader(*signature, inputPath);
-  if (writeBytes(libPath, (*archive)->getBuffer()))
+  SmallString<256> weightsPath(outputPath);
+  sys::path::append(weightsPath, signature->name + ".weights");
+  if (signature->externalWeights &&
+      writeBytes(weightsPath, StringRef(signature->weightsBlob.data(),
+                                        signature->weightsBlob.size())))
     return 1;
+  if (writeBytes(libPath, (*archive)->getBuffer())) {
+    sys::fs::remove(weightsPath);
+    return 1;
+  }
   if (writeBytes(headerPath, header)) {
     sys::fs::remove(libPath);
+    sys::fs::remove(weightsPath);
     return 1;
   }
   outs() << "dlc: wrote " << libPath << " and " << headerPath << " (weights "
@@ -263,6 +283,8 @@ int main(int argc, char **argv) {
   dlc::codegen::registerCodegenDialects(registry);
   dlc::codegen::registerCodegenPasses();
   mlir::MLIRContext context(registry);
+  // Diagnostics name the ONNX node; a dump of the whole op is noise.
+  context.printOpOnDiagnostic(false);
   context.getDiagEngine().registerHandler(
       [](mlir::Diagnostic &diag) { printDiagnostic(diag); });
   if (!sys::fs::exists(inputPath)) {

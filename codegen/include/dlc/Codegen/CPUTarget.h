@@ -39,6 +39,10 @@ struct ModelSignature {
   std::vector<TensorSignature> inputs, outputs;
   uint64_t weightBytes = 0;
   uint64_t arenaBytes = 0;
+  /// With external weights: the blob written next to the library as
+  /// `<name>.weights` and loaded by the runtime at create.
+  bool externalWeights = false;
+  std::vector<char> weightsBlob;
 };
 
 /// Options of the CPU target.
@@ -59,10 +63,15 @@ llvm::Expected<ModelSignature> readSignature(mlir::ModuleOp module,
 /// graph -> linalg on tensors.
 mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
 /// linalg on tensors -> LLVM dialect. The graph function is renamed to
-/// `<name>_forward` and takes bare pointers: inputs, then outputs.
+/// `<name>_forward` and takes bare pointers: inputs, outputs, the arena and
+/// the weights blob. Fills the signature's arena size and, with external
+/// weights, its blob.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
-                                       const ModelSignature &signature);
-/// The textual pass pipeline of lowerToLLVMDialect (for dlc-opt).
+                                       ModelSignature &signature);
+/// The textual pass pipelines of lowerToLLVMDialect (for dlc-opt): the
+/// bufferization and memory plan, then the lowering to the LLVM dialect.
+std::string bufferizationPipeline(llvm::StringRef funcName,
+                                  bool externalWeights);
 std::string llvmLoweringPipeline();
 
 /// Translates to LLVM IR and adds `<name>_entry` and `<name>_info`.

@@ -25,4 +25,32 @@ def ConvertGraphToLinalg : Pass<"convert-graph-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def PlanMemory : Pass<"dlc-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place intermediate buffers in one arena; optionally move "
+                "weights to an external blob";
+  let description = [{
+    Runs on bufferized code. The model function `func` gets two trailing
+    arguments, the arena and the weights blob (memref<Nxi8>). Every
+    statically shaped `memref.alloc` of the function body becomes a
+    `memref.view` into the arena; buffers whose live ranges (from the
+    allocation to the last use through any view of it, at the granularity
+    of the body's top-level ops) do not overlap share bytes. Offsets are
+    aligned to 64 bytes. The arena size is stored in the module attribute
+    `dlc.arena_bytes`.
+
+    With `external-weights`, every `memref.get_global` of a constant global
+    becomes a view into the weights argument; each global gets a
+    `dlc.weights_offset` attribute and the module `dlc.weight_bytes`, so
+    that the back end can write the blob and drop the globals.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"main\"",
+           "Name of the model function">,
+    Option<"externalWeights", "external-weights", "bool", "false",
+           "Read constant globals from the weights argument">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 #endif // DLC_PASSES_PASSES_TD
