@@ -1,0 +1,182 @@
+/*===- dlc/runtime.h - The dlc C runtime ------------------------------------===
+ *
+ * The runtime that an application links with a model compiled by dlc. A
+ * compiled model is a static library (or object) exporting one constant
+ * `dlc_model_info NAME_info` plus a generated header NAME.h with typed
+ * helpers; this header is the fixed ABI between the two.
+ *
+ * Typical use:
+ *
+ *   dlc_device *dev;  dlc_model *m;
+ *   if (dlc_device_create("cpu", &dev) != DLC_OK ||
+ *       dlc_model_create(&mymodel_info, dev, NULL, &m) != DLC_OK)
+ *     fprintf(stderr, "%s\n", dlc_last_error());
+ *   ... dlc_model_run(m, inputs, 1, outputs, 1) ...
+ *   dlc_model_destroy(m);  dlc_device_destroy(dev);
+ *
+ * Thread safety:
+ *  - dlc_device: may be shared by any number of models, which may run
+ *    concurrently on different threads; its thread pool accepts work from
+ *    several threads at once. Each model keeps its device alive, so a device
+ *    may be destroyed before the models created on it.
+ *  - dlc_model: owns its scratch arena, so one model runs on one thread at a
+ *    time. A second concurrent dlc_model_run/dlc_model_run_raw on the same
+ *    model is detected and fails with DLC_ERROR_INVALID_ARGUMENT ("model is
+ *    already running on another thread"); nothing is corrupted. Create one
+ *    model per thread to run the same network in parallel.
+ *  - dlc_model_destroy must not race with a run of the same model.
+ *  - dlc_last_error is per thread.
+ *  - All other functions are thread-safe.
+ *
+ * No function aborts or lets a C++ exception escape; failures return a
+ * dlc_status and leave a message for dlc_last_error().
+ *===------------------------------------------------------------------------===*/
+#ifndef DLC_RUNTIME_H
+#define DLC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DLC_ABI_VERSION 1
+
+typedef enum dlc_status {
+  DLC_OK = 0,
+  DLC_ERROR_INVALID_ARGUMENT = 1, /* bad pointer, count, tensor, spec, ABI */
+  DLC_ERROR_OUT_OF_MEMORY = 2,    /* an allocation failed */
+  DLC_ERROR_UNSUPPORTED = 3,      /* device not built, newer ABI version */
+  DLC_ERROR_IO = 4,               /* weights file missing, short or unreadable */
+  DLC_ERROR_DEVICE = 5,           /* the device failed (e.g. thread start) */
+  DLC_ERROR_INTERNAL = 6          /* the model entry returned non-zero */
+} dlc_status;
+
+/* Element types use the ONNX TensorProto numbering. */
+typedef enum dlc_dtype {
+  DLC_FLOAT32 = 1,
+  DLC_UINT8 = 2,
+  DLC_INT8 = 3,
+  DLC_INT16 = 5,
+  DLC_INT32 = 6,
+  DLC_INT64 = 7,
+  DLC_BOOL = 9,
+  DLC_FLOAT16 = 10,
+  DLC_FLOAT64 = 11,
+  DLC_BFLOAT16 = 16
+} dlc_dtype;
+
+typedef enum dlc_device_kind {
+  DLC_DEVICE_CPU = 1,
+  DLC_DEVICE_CUDA = 2,
+  DLC_DEVICE_HIP = 3
+} dlc_device_kind;
+
+/* One input or output of a compiled model: a dense row-major tensor. */
+typedef struct dlc_tensor_info {
+  const char *name;
+  int32_t dtype; /* dlc_dtype */
+  int32_t rank;
+  const int64_t *shape; /* rank entries */
+} dlc_tensor_info;
+
+/* Entry point of a compiled model: `buffers` holds the input pointers then
+   the output pointers (row-major, dense, element type per info); `arena` is
+   scratch of info->arena_bytes bytes (64-byte aligned, may be NULL when
+   arena_bytes is 0); `weights` is the external weights blob or NULL; `ctx` is
+   an opaque dlc_exec_ctx* to pass to dlc_parallel_for. Returns 0 on
+   success. */
+typedef int32_t (*dlc_entry_fn)(void *const *buffers, void *arena,
+                                const void *weights, void *ctx);
+
+/* The descriptor a compiled model exports (NAME_info). */
+typedef struct dlc_model_info {
+  uint32_t abi_version; /* DLC_ABI_VERSION the model was compiled for */
+  int32_t device_kind;  /* dlc_device_kind */
+  const char *name;
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const dlc_tensor_info *inputs;
+  const dlc_tensor_info *outputs;
+  uint64_t arena_bytes;
+  uint64_t weight_bytes;
+  const char *weights_file; /* NULL when weights are embedded; else the file
+                               name written next to the library */
+  dlc_entry_fn entry;
+} dlc_model_info;
+
+/* A tensor handed to dlc_model_run. `bytes` must be exactly the dense size
+   of the shape (elements * dlc_dtype_size(dtype)). */
+typedef struct dlc_tensor {
+  int32_t dtype; /* dlc_dtype */
+  int32_t rank;
+  const int64_t *shape;
+  void *data;
+  uint64_t bytes;
+} dlc_tensor;
+
+typedef struct dlc_device dlc_device; /* opaque */
+typedef struct dlc_model dlc_model;   /* opaque */
+
+/* "ok", "invalid argument", ...; "unknown status" for other values. */
+const char *dlc_status_string(dlc_status s);
+/* Thread-local message of the last failed call on this thread; "" if none.
+   Valid until the next failing runtime call on the same thread. */
+const char *dlc_last_error(void);
+/* Bytes per element; 0 for an unknown dtype. */
+size_t dlc_dtype_size(int32_t dtype);
+/* "float32", "uint8", ...; "unknown" for an unknown dtype. */
+const char *dlc_dtype_name(int32_t dtype);
+
+/* Creates a device from a spec:
+     "cpu"     CPU, one thread per hardware thread;
+     "cpu:N"   CPU with N threads (1 <= N <= 1024; the caller counts as one);
+     "cuda", "cuda:N", "hip", "hip:N"
+               DLC_ERROR_UNSUPPORTED (not built yet);
+   anything else is DLC_ERROR_INVALID_ARGUMENT. */
+dlc_status dlc_device_create(const char *spec, dlc_device **out);
+/* NULL is fine. Models created on the device keep it alive until they are
+   destroyed. */
+void dlc_device_destroy(dlc_device *d);
+/* Threads the device runs a model on (including the caller); 0 for NULL. */
+int32_t dlc_device_threads(const dlc_device *d);
+
+/* Creates a runnable instance of a compiled model on a device.
+   weights_dir: folder holding info->weights_file (NULL or "" = current
+   dir); ignored when weights are embedded. Checks abi_version (newer or
+   older -> DLC_ERROR_UNSUPPORTED), the device kind and the descriptor
+   (DLC_ERROR_INVALID_ARGUMENT), loads the weights file and checks its size
+   equals weight_bytes (DLC_ERROR_IO), and allocates the arena
+   (DLC_ERROR_OUT_OF_MEMORY). `info` must outlive the model. */
+dlc_status dlc_model_create(const dlc_model_info *info, dlc_device *dev,
+                            const char *weights_dir, dlc_model **out);
+const dlc_model_info *dlc_model_get_info(const dlc_model *m);
+/* Runs the model once. Validates everything: counts, null pointers, dtype,
+   rank, each dimension and the byte sizes, with messages that name the
+   tensor, e.g. "input 'X': dimension 1 is 5, the model expects 3". Never
+   aborts. Not re-entrant per model (see thread safety above). */
+dlc_status dlc_model_run(dlc_model *m, const dlc_tensor *inputs,
+                         int32_t num_inputs, dlc_tensor *outputs,
+                         int32_t num_outputs);
+/* For the generated typed NAME_run: raw pointers in info order, shapes and
+   types as compiled; checks only for NULL pointers. */
+dlc_status dlc_model_run_raw(dlc_model *m, const void *const *inputs,
+                             void *const *outputs);
+/* NULL is fine. */
+void dlc_model_destroy(dlc_model *m);
+
+/* Called by generated code: runs body(data, begin, end) over [0, n) split
+   into chunks across the device's thread pool; every index is covered
+   exactly once. The calling thread participates; nested calls (from inside
+   a body) run serially; ctx NULL => serial; n <= 0 => nothing. Returns when
+   every chunk has finished. */
+typedef void (*dlc_parallel_body)(void *data, int64_t begin, int64_t end);
+void dlc_parallel_for(void *ctx, int64_t n, dlc_parallel_body body,
+                      void *data);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* DLC_RUNTIME_H */

@@ -1,0 +1,121 @@
+//===- Status.cpp - Status strings, last error and element types ---------===//
+
+#include "Internal.h"
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+/// Fixed-size so that recording an error never allocates.
+thread_local char lastError[1024] = "";
+} // namespace
+
+dlc_status dlc::rt::fail(dlc_status status, const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(lastError, sizeof(lastError), fmt, args);
+  va_end(args);
+  return status;
+}
+
+void *dlc::rt::alignedAlloc(uint64_t bytes) {
+  constexpr uint64_t align = 64;
+  if (bytes == 0)
+    bytes = align;
+  if (bytes > UINT64_MAX - (align - 1))
+    return nullptr;
+  uint64_t rounded = (bytes + align - 1) / align * align;
+  if (rounded > SIZE_MAX)
+    return nullptr;
+  return std::aligned_alloc(align, static_cast<size_t>(rounded));
+}
+
+void dlc::rt::alignedFree(void *p) { std::free(p); }
+
+const char *dlc::rt::deviceKindName(int32_t kind) {
+  switch (kind) {
+  case DLC_DEVICE_CPU:
+    return "cpu";
+  case DLC_DEVICE_CUDA:
+    return "cuda";
+  case DLC_DEVICE_HIP:
+    return "hip";
+  default:
+    return "unknown";
+  }
+}
+
+extern "C" {
+
+const char *dlc_status_string(dlc_status s) {
+  switch (s) {
+  case DLC_OK:
+    return "ok";
+  case DLC_ERROR_INVALID_ARGUMENT:
+    return "invalid argument";
+  case DLC_ERROR_OUT_OF_MEMORY:
+    return "out of memory";
+  case DLC_ERROR_UNSUPPORTED:
+    return "unsupported";
+  case DLC_ERROR_IO:
+    return "i/o error";
+  case DLC_ERROR_DEVICE:
+    return "device error";
+  case DLC_ERROR_INTERNAL:
+    return "internal error";
+  }
+  return "unknown status";
+}
+
+const char *dlc_last_error(void) { return lastError; }
+
+size_t dlc_dtype_size(int32_t dtype) {
+  switch (dtype) {
+  case DLC_FLOAT32:
+  case DLC_INT32:
+    return 4;
+  case DLC_UINT8:
+  case DLC_INT8:
+  case DLC_BOOL:
+    return 1;
+  case DLC_INT16:
+  case DLC_FLOAT16:
+  case DLC_BFLOAT16:
+    return 2;
+  case DLC_INT64:
+  case DLC_FLOAT64:
+    return 8;
+  default:
+    return 0;
+  }
+}
+
+const char *dlc_dtype_name(int32_t dtype) {
+  switch (dtype) {
+  case DLC_FLOAT32:
+    return "float32";
+  case DLC_UINT8:
+    return "uint8";
+  case DLC_INT8:
+    return "int8";
+  case DLC_INT16:
+    return "int16";
+  case DLC_INT32:
+    return "int32";
+  case DLC_INT64:
+    return "int64";
+  case DLC_BOOL:
+    return "bool";
+  case DLC_FLOAT16:
+    return "float16";
+  case DLC_FLOAT64:
+    return "float64";
+  case DLC_BFLOAT16:
+    return "bfloat16";
+  default:
+    return "unknown";
+  }
+}
+
+} // extern "C"
