@@ -100,6 +100,7 @@ typedef struct {
   int num_seen;
   atomic_int nested_bad;
   atomic_int nested_calls;
+  atomic_int gave_up;
 } spread;
 
 static int num_seen(spread *s) {
@@ -131,12 +132,13 @@ static void spread_body(void *data, int64_t begin, int64_t end) {
   pthread_mutex_unlock(&s->mu);
   /* A nested loop runs serially, in one call, on this thread. */
   dlc_parallel_for(s->ctx, 10, nested_body, s);
-  /* Hold this chunk until a second thread shows up (at most 10 s), so a
-     pool that never hands work to its workers fails. */
-  while (entry_threads > 1 && num_seen(s) < 2 && waited < 10000) {
+  /* Hold this chunk until a second thread shows up (at most 5 s, once),
+     so a pool that never hands work to its workers fails. */
+  while (entry_threads > 1 && num_seen(s) < 2 && !atomic_load(&s->gave_up)) {
     struct timespec ts = {0, 1000000};
     nanosleep(&ts, NULL);
-    ++waited;
+    if (++waited == 5000)
+      atomic_store(&s->gave_up, 1);
   }
 }
 
