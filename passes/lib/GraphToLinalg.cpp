@@ -606,7 +606,9 @@ struct SlicePattern : OpConversionPattern<graph::SliceOp> {
     if (positive) {
       SmallVector<OpFoldResult> offsets, sizes, strides;
       for (int64_t d = 0; d < rank; ++d) {
-        offsets.push_back(rewriter.getIndexAttr(first[d]));
+        // An empty slice may start at the end; keep its offset in bounds.
+        offsets.push_back(
+            rewriter.getIndexAttr(type.getDimSize(d) == 0 ? 0 : first[d]));
         sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
         strides.push_back(rewriter.getIndexAttr(step[d]));
       }
@@ -657,7 +659,9 @@ struct SplitPattern : OpConversionPattern<graph::SplitOp> {
           sizes, strides(rank, rewriter.getIndexAttr(1));
       for (int64_t d : type.getShape())
         sizes.push_back(rewriter.getIndexAttr(d));
-      offsets[axis] = rewriter.getIndexAttr(offset);
+      // An empty part may start at the end; keep its offset in bounds.
+      offsets[axis] =
+          rewriter.getIndexAttr(type.getNumElements() == 0 ? 0 : offset);
       offset += type.getDimSize(axis);
       results.push_back(tensor::ExtractSliceOp::create(
           rewriter, op.getLoc(), type, adaptor.getInput(), offsets, sizes,

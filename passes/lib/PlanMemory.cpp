@@ -186,6 +186,19 @@ struct PlanMemoryPass : dlc::impl::PlanMemoryBase<PlanMemoryPass> {
         get.erase();
       });
     }
+    // A copy between strided views (an inserted or extracted slice) would
+    // need MLIR's C runner library; as linalg.copy it becomes plain loops.
+    fn.walk([&](memref::CopyOp copy) {
+      auto src = cast<MemRefType>(copy.getSource().getType());
+      auto dst = cast<MemRefType>(copy.getTarget().getType());
+      if (src.getLayout().isIdentity() && dst.getLayout().isIdentity())
+        return;
+      b.setInsertionPoint(copy);
+      linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
+                             copy.getTarget());
+      copy.erase();
+    });
+
     module->setAttr("dlc.arena_bytes", b.getI64IntegerAttr(arenaBytes));
     module->setAttr("dlc.weight_bytes", b.getI64IntegerAttr(weightBytes));
   }

@@ -495,6 +495,11 @@ int main(int argc, char **argv) {
     dlc_device_destroy(dev);
     return fail(message);
   }
+  // Empty tensors still get a valid pointer.
+  for (HostTensor &t : ordered)
+    t.bytes.reserve(1);
+  for (HostTensor &t : outputs)
+    t.bytes.reserve(1);
   std::vector<dlc_tensor> in(ordered.size()), out(outputs.size());
   for (size_t i = 0; i < ordered.size(); ++i)
     in[i] = {ordered[i].dtype, int32_t(ordered[i].shape.size()),

@@ -42,6 +42,9 @@ def PlanMemory : Pass<"dlc-plan-memory", "mlir::ModuleOp"> {
     becomes a view into the weights argument; each global gets a
     `dlc.weights_offset` attribute and the module `dlc.weight_bytes`, so
     that the back end can write the blob and drop the globals.
+
+    A `memref.copy` involving a strided view becomes `linalg.copy`, so that
+    it lowers to loops instead of a call into MLIR's runner library.
   }];
   let options = [
     Option<"funcName", "func", "std::string", "\"main\"",
@@ -50,7 +53,8 @@ def PlanMemory : Pass<"dlc-plan-memory", "mlir::ModuleOp"> {
            "Read constant globals from the weights argument">,
   ];
   let dependentDialects = ["mlir::memref::MemRefDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect"];
 }
 
 #endif // DLC_PASSES_PASSES_TD

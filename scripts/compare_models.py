@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Compares dlc's CPU code for the real models with onnxruntime (CPU).
+
+    scripts/compare_models.py --dlc-run build/bin/dlc-run
+        [--models resnet50,mobilenet_v2,bert_base] [--rtol 1e-4] [--atol 1e-4]
+
+Each model of scripts/export_models.py (exported into .cache/models when
+missing) gets random inputs from a fixed seed (images: standard normal;
+BERT: token ids in the vocabulary, an attention mask of ones with the last
+quarter zero). onnxruntime's outputs become the reference of an ONNX test
+folder (input_N.pb, output_N.pb) and `dlc-run MODEL --test-dir DIR --rtol R
+--atol A` compiles the model, runs it and compares every output. Prints one
+line per model and "N passed, N failed"; exits 1 on any failure.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import numpy_helper
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.join(ROOT, ".cache", "models")
+
+
+def random_inputs(model, seed=0):
+    rng = np.random.default_rng(seed)
+    inputs = {}
+    init = {i.name for i in model.graph.initializer}
+    for vi in model.graph.input:
+        if vi.name in init:
+            continue
+        t = vi.type.tensor_type
+        shape = [d.dim_value for d in t.shape.dim]
+        dtype = onnx.helper.tensor_dtype_to_np_dtype(t.elem_type)
+        if np.issubdtype(dtype, np.integer):
+            if "mask" in vi.name:
+                a = np.ones(shape, dtype)
+                a[..., shape[-1] * 3 // 4:] = 0
+            else:
+                a = rng.integers(1, 30000, shape).astype(dtype)
+        else:
+            a = rng.standard_normal(shape).astype(dtype)
+        inputs[vi.name] = a
+    return inputs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dlc-run", required=True)
+    parser.add_argument("--models", default="resnet50,mobilenet_v2,bert_base")
+    parser.add_argument("--rtol", default="1e-4")
+    parser.add_argument("--atol", default="1e-4")
+    parser.add_argument("--timeout", type=int, default=1800)
+    args = parser.parse_args()
+
+    names = [m for m in args.models.split(",") if m]
+    missing = [m for m in names
+               if not os.path.exists(os.path.join(CACHE, m + ".onnx"))]
+    if missing:
+        subprocess.run([sys.executable,
+                        os.path.join(ROOT, "scripts", "export_models.py"),
+                        "--models", ",".join(missing)], check=True)
+    passed = failed = 0
+    for name in names:
+        path = os.path.join(CACHE, name + ".onnx")
+        model = onnx.load(path)
+        inputs = random_inputs(model)
+        sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        outputs = sess.run(None, inputs)
+        with tempfile.TemporaryDirectory() as d:
+            for i, vi in enumerate(x for x in sess.get_inputs()):
+                t = numpy_helper.from_array(inputs[vi.name], vi.name)
+                with open(os.path.join(d, "input_%d.pb" % i), "wb") as f:
+                    f.write(t.SerializeToString())
+            for i, (o, value) in enumerate(zip(sess.get_outputs(), outputs)):
+                t = numpy_helper.from_array(value, o.name)
+                with open(os.path.join(d, "output_%d.pb" % i), "wb") as f:
+                    f.write(t.SerializeToString())
+            start = time.time()
+            proc = subprocess.run(
+                [args.dlc_run, path, "--target=cpu", "--test-dir", d,
+                 "--rtol", args.rtol, "--atol", args.atol],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                timeout=args.timeout)
+            took = time.time() - start
+        text = proc.stdout.decode(errors="replace").strip()
+        if proc.returncode == 0:
+            passed += 1
+            print("PASS %s (%.1fs): matches onnxruntime within rtol %s, "
+                  "atol %s" % (name, took, args.rtol, args.atol))
+        else:
+            failed += 1
+            print("FAIL %s (%.1fs)\n    %s" % (
+                name, took, "\n    ".join(text.splitlines()[-5:])))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
