@@ -94,6 +94,16 @@ int64_t broadcastIndex(int64_t flat, llvm::ArrayRef<int64_t> resultShape,
 /// Row-major strides of a static shape.
 llvm::SmallVector<int64_t> computeStrides(llvm::ArrayRef<int64_t> shape);
 
+/// A parsed explicit Einsum equation: one letter string per operand and the
+/// output's letters.
+struct EinsumEquation {
+  llvm::SmallVector<std::string> inputs;
+  std::string output;
+};
+llvm::FailureOr<EinsumEquation> parseEinsum(std::optional<mlir::Location> loc,
+                                            llvm::StringRef equation,
+                                            size_t numInputs);
+
 } // namespace dlc::graph
 
 #endif // DLC_DIALECT_GRAPH_GRAPHUTILS_H
