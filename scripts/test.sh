@@ -7,8 +7,12 @@
 #         build-test/).
 # Step 3: run the lit suite (dialect, pass, importer and malformed-model tests).
 # Step 4: import every ONNX backend node test (no crash, no verifier failure).
-# Step 5: export ResNet-50, MobileNetV2 and BERT-base with random weights and
-#         import them (skipped with DLC_SKIP_MODELS=1).
+# Step 5: run every node test through the CPU target with dlc-run and check
+#         the results against test/conformance/cpu_expected_pass.txt
+#         (writes $build/CONFORMANCE.md).
+# Step 6: export ResNet-50, MobileNetV2 and BERT-base with random weights,
+#         import them, and compare dlc's CPU code with onnxruntime (rtol and
+#         atol 1e-4) (skipped with DLC_SKIP_MODELS=1).
 # Ends with one line "N passed, N failed" over all steps.
 set -uo pipefail
 
@@ -50,9 +54,16 @@ python3 scripts/import_node_tests.py --dlc "$build/bin/dlc" --jobs "$jobs" \
   --report "$build/NODE_IMPORT.md"
 step "ONNX node-test import" $?
 
+python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
+  --jobs "$jobs" --expected test/conformance/cpu_expected_pass.txt \
+  --min-collected 1700 --report "$build/CONFORMANCE.md"
+step "ONNX node-test conformance (cpu)" $?
+
 if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/export_models.py --check "$build/bin/dlc"
   step "real-model export and import" $?
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run"
+  step "real models against onnxruntime (cpu)" $?
 fi
 
 echo "$passed passed, $failed failed"

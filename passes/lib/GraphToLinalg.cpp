@@ -1378,11 +1378,16 @@ Value convGeneric(OpBuilder &b, Location loc, Value x, Value w, Value bias,
     oe.push_back(d(dO + i));
     outShape.push_back(resultType.getDimSize(2 + i));
   }
-  auto outType = RankedTensorType::get(outShape, element);
+  // Half-precision products accumulate in f32.
+  Type acc = element.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : element;
+  auto widen = [&](OpBuilder &nb, Location l, Value v) -> Value {
+    return v.getType() == acc ? v : (Value)arith::ExtFOp::create(nb, l, acc, v);
+  };
+  auto outType = RankedTensorType::get(outShape, acc);
   SmallVector<utils::IteratorType> iters(3 + spatial,
                                          utils::IteratorType::parallel);
   iters.append(1 + spatial, utils::IteratorType::reduction);
-  Value init = filledTensor(b, loc, outType, constantScalar(b, loc, element, 0));
+  Value init = filledTensor(b, loc, outType, constantScalar(b, loc, acc, 0));
   Value conv =
       linalg::GenericOp::create(
           b, loc, TypeRange{outType}, ValueRange{x, w}, ValueRange{init},
@@ -1391,19 +1396,25 @@ Value convGeneric(OpBuilder &b, Location loc, Value x, Value w, Value bias,
                                  AffineMap::get(numDims, 0, oe, ctx)},
           iters,
           [&](OpBuilder &nb, Location l, ValueRange a) {
-            linalg::YieldOp::create(nb, l,
-                                    addF(nb, l, a[2], mulF(nb, l, a[0], a[1])));
+            linalg::YieldOp::create(
+                nb, l,
+                addF(nb, l, a[2],
+                     mulF(nb, l, widen(nb, l, a[0]), widen(nb, l, a[1]))));
           })
           .getResult(0);
-  Value flat = reshapeTo(b, loc, conv, resultType);
+  Value flat = reshapeTo(b, loc, conv, resultType.clone(acc));
   // Bias along dimension 1.
   SmallVector<int64_t> biasShape(resultType.getRank(), 1);
   biasShape[1] = resultType.getDimSize(1);
   Value b2 = reshapeTo(b, loc, bias,
                        RankedTensorType::get(biasShape, element));
   return elementwise(b, loc, resultType, ValueRange{flat, b2},
-                     [](OpBuilder &nb, Location l, ValueRange a) {
-                       return addF(nb, l, a[0], a[1]);
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       Value sum = addF(nb, l, a[0], widen(nb, l, a[1]));
+                       return acc == element
+                                  ? sum
+                                  : (Value)arith::TruncFOp::create(nb, l,
+                                                                   element, sum);
                      });
 }
 
