@@ -24,3 +24,15 @@ config.substitutions.append(("%python", python))
 config.substitutions.append(("%srcroot", config.dlc_src_root))
 if getattr(config, "dlc_sanitize", False):
     config.available_features.add("sanitizers")
+
+# Linking a compiled model into a C program: the runtime's header and
+# library, and the C compiler (plus the sanitizer runtime when the runtime
+# itself is instrumented).
+config.substitutions.append(
+    ("%dlc_runtime_include", os.path.join(config.dlc_src_root, "runtime", "include")))
+config.substitutions.append(
+    ("%dlc_runtime_lib", os.path.join(config.dlc_obj_root, "lib", "libdlc_runtime.a")))
+cc = shutil.which("cc") or "cc"
+if getattr(config, "dlc_sanitize", False):
+    cc += " -fsanitize=address,undefined"
+config.substitutions.append(("%cc", cc))

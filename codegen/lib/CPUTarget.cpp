@@ -168,16 +168,18 @@ std::string bufferizationPipeline(StringRef funcName, bool externalWeights) {
       .str();
 }
 
-std::string llvmLoweringPipeline() {
-  return "builtin.module("
+std::string llvmLoweringPipeline(StringRef funcName) {
+  return ("builtin.module("
          "buffer-deallocation-pipeline,"
-         "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
+         "convert-linalg-to-parallel-loops,"
+         "dlc-outline-parallel{func=" + funcName + "},"
+         "lower-affine,convert-scf-to-cf,"
          "expand-strided-metadata,convert-math-to-funcs,"
          "convert-math-to-llvm,convert-math-to-libm,"
          "finalize-memref-to-llvm,convert-arith-to-llvm,"
          "convert-index-to-llvm,"
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-         "convert-cf-to-llvm,reconcile-unrealized-casts)";
+         "convert-cf-to-llvm,reconcile-unrealized-casts)").str();
 }
 
 static LogicalResult runPipeline(ModuleOp module, const std::string &full) {
@@ -242,7 +244,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature) {
       global.erase();
     }
   }
-  return runPipeline(module, llvmLoweringPipeline());
+  return runPipeline(module, llvmLoweringPipeline(forward));
 }
 
 //===----------------------------------------------------------------------===//
@@ -256,10 +258,10 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
   llvm::LLVMContext &ctx = m.getContext();
   llvm::Function *forward = m.getFunction(sig.name + "_forward");
   size_t numBuffers = sig.inputs.size() + sig.outputs.size();
-  if (!forward || forward->arg_size() != numBuffers + 2)
+  if (!forward || forward->arg_size() != numBuffers + 3)
     return makeError("internal error: the lowered model function does not "
-                     "take one pointer per input and output, the arena and "
-                     "the weights");
+                     "take one pointer per input and output, the arena, "
+                     "the weights and the execution context");
   forward->setLinkage(llvm::GlobalValue::InternalLinkage);
   llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
   llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
@@ -276,8 +278,53 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
   }
   args.push_back(entry->getArg(1)); // arena
   args.push_back(entry->getArg(2)); // weights
+  args.push_back(entry->getArg(3)); // execution context
   b.CreateCall(forward, args);
   b.CreateRet(llvm::ConstantInt::get(i32, 0));
+
+  // Parallel loops: __dlc_launch_N(ctx, n, buffers...) hands the buffers
+  // to the runtime's dlc_parallel_for with a trampoline that calls the
+  // outlined __dlc_par_N(begin, end, buffers...).
+  auto *bodyType = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
+                                           {ptr, i64, i64}, false);
+  llvm::FunctionCallee parallelFor = m.getOrInsertFunction(
+      "dlc_parallel_for",
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
+                              {ptr, i64, ptr, ptr}, false));
+  for (llvm::Function &launch : llvm::make_early_inc_range(m.functions())) {
+    if (!launch.isDeclaration() ||
+        !launch.getName().starts_with("__dlc_launch_"))
+      continue;
+    std::string id = launch.getName().drop_front(13).str();
+    llvm::Function *par = m.getFunction("__dlc_par_" + id);
+    unsigned captured = launch.arg_size() - 2;
+    if (!par || par->arg_size() != captured + 2)
+      return makeError("internal error: parallel loop " + id +
+                       " has no matching body");
+    par->setLinkage(llvm::GlobalValue::InternalLinkage);
+    auto *trampoline = llvm::Function::Create(
+        bodyType, llvm::GlobalValue::InternalLinkage,
+        "__dlc_trampoline_" + id, m);
+    llvm::IRBuilder<> tb(llvm::BasicBlock::Create(ctx, "entry", trampoline));
+    SmallVector<llvm::Value *> parArgs{trampoline->getArg(1),
+                                       trampoline->getArg(2)};
+    for (unsigned i = 0; i < captured; ++i)
+      parArgs.push_back(tb.CreateLoad(
+          ptr, tb.CreateConstGEP1_64(ptr, trampoline->getArg(0), i)));
+    tb.CreateCall(par, parArgs);
+    tb.CreateRetVoid();
+
+    launch.setLinkage(llvm::GlobalValue::InternalLinkage);
+    llvm::IRBuilder<> lb(llvm::BasicBlock::Create(ctx, "entry", &launch));
+    llvm::Value *data = lb.CreateAlloca(
+        ptr, llvm::ConstantInt::get(i64, std::max(1u, captured)));
+    for (unsigned i = 0; i < captured; ++i)
+      lb.CreateStore(launch.getArg(2 + i),
+                     lb.CreateConstGEP1_64(ptr, data, i));
+    lb.CreateCall(parallelFor,
+                  {launch.getArg(0), launch.getArg(1), trampoline, data});
+    lb.CreateRetVoid();
+  }
 
   auto *tensorInfoType =
       llvm::StructType::get(ctx, {ptr, i32, i32, ptr}); // dlc_tensor_info

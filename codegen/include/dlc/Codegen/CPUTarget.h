@@ -63,8 +63,8 @@ llvm::Expected<ModelSignature> readSignature(mlir::ModuleOp module,
 /// graph -> linalg on tensors.
 mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
 /// linalg on tensors -> LLVM dialect. The graph function is renamed to
-/// `<name>_forward` and takes bare pointers: inputs, outputs, the arena and
-/// the weights blob. Fills the signature's arena size and, with external
+/// `<name>_forward` and takes bare pointers: inputs, outputs, the arena, the
+/// weights blob and the runtime's execution context. Fills the signature's arena size and, with external
 /// weights, its blob.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        ModelSignature &signature);
@@ -72,7 +72,7 @@ mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
 /// bufferization and memory plan, then the lowering to the LLVM dialect.
 std::string bufferizationPipeline(llvm::StringRef funcName,
                                   bool externalWeights);
-std::string llvmLoweringPipeline();
+std::string llvmLoweringPipeline(llvm::StringRef funcName);
 
 /// Translates to LLVM IR and adds `<name>_entry` and `<name>_info`.
 llvm::Expected<std::unique_ptr<llvm::Module>>

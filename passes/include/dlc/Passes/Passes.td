@@ -57,4 +57,35 @@ def PlanMemory : Pass<"dlc-plan-memory", "mlir::ModuleOp"> {
                            "mlir::linalg::LinalgDialect"];
 }
 
+def OutlineParallel : Pass<"dlc-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Run the model's top-level parallel loops on the runtime's "
+                "thread pool";
+  let description = [{
+    Runs after `convert-linalg-to-parallel-loops`. The model function `func`
+    gets a trailing `memref<0xi8>` argument, the runtime's execution context.
+    Each `scf.parallel` directly in its body with constant bounds and at
+    least `min-trip-count` iterations in its outermost dimension that runs
+    more than once (earlier dimensions of one iteration, such as a batch of
+    1, stay inside) becomes
+      * a private function `__dlc_par_N(%begin, %end, captured memrefs...)`
+        running iterations [begin, end) of that dimension (the loop's other
+        dimensions stay inside), and
+      * a call to `__dlc_launch_N(%ctx, %iterations, captured memrefs...)`,
+        declared here and defined by the CPU back end in LLVM IR as a call
+        to the runtime's `dlc_parallel_for`.
+    Constants used by the loop are cloned into the outlined function;
+    captured memrefs must be statically shaped with identity layouts (bare
+    pointers), otherwise the loop stays serial.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"main\"",
+           "Name of the model function">,
+    Option<"minTripCount", "min-trip-count", "int64_t", "2",
+           "Smallest first-dimension trip count worth distributing">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}
+
 #endif // DLC_PASSES_PASSES_TD
