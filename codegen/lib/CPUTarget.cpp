@@ -129,6 +129,11 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
       return makeError("graph tensor '" + ts.name + "' has an unsupported "
                        "element type");
     ts.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    if (tensor.getNumElements() == 0)
+      return makeError("graph " + llvm::Twine(isInput ? "input" : "output") +
+                       " '" + ts.name +
+                       "' has no elements; empty tensors at the model "
+                       "boundary are not supported by the CPU back end yet");
     return ts;
   };
   for (auto [i, t] : llvm::enumerate(type.getInputs())) {

@@ -61,6 +61,11 @@ cl::opt<std::string> device("device",
 cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Static shape of a graph input"),
     cl::value_desc("NAME=DIMS"), cl::cat(runCategory));
+cl::list<std::string> freezeInputs(
+    "freeze-input",
+    cl::desc("Compile a graph input as the constant in a TensorProto file "
+             "(for shape-like inputs such as axes or Resize scales)"),
+    cl::value_desc("NAME=FILE.pb"), cl::cat(runCategory));
 cl::opt<std::string> cpuName("cpu", cl::desc("CPU to compile for"),
                              cl::init("host"), cl::cat(runCategory));
 
@@ -381,6 +386,12 @@ int main(int argc, char **argv) {
   for (const std::string &spec : inputShapes)
     if (Error e = dlc::parseInputShape(spec, options))
       return fail(toString(std::move(e)));
+  for (const std::string &spec : freezeInputs) {
+    auto [name, file] = StringRef(spec).split('=');
+    if (name.empty() || file.empty())
+      return fail("--freeze-input expects NAME=FILE.pb, got '" + spec + "'");
+    options.frozenInputs[name] = file.str();
+  }
   if (!sys::fs::exists(modelPath))
     return fail("'" + modelPath + "': no such file");
   auto module = dlc::importOnnxFile(modelPath, context, options);
