@@ -1917,9 +1917,12 @@ struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
                                      b, l, addF(b, l, o, fc(0.5)), fc(s)),
                                  fc(0.5))
                            : fc(0);
-            else if (ct == "align_corners")
-              xo = out > 1 ? mulF(b, l, o, fc(double(in - 1) / double(out - 1)))
-                           : fc(0);
+            else if (ct == "align_corners") {
+              // ONNX uses the unrounded resized length, in * scale.
+              double resized = double(in) * s;
+              xo = resized > 1 ? mulF(b, l, o, fc(double(in - 1) / (resized - 1)))
+                               : fc(0);
+            }
             else if (ct == "tf_half_pixel_for_nearest")
               xo = arith::DivFOp::create(b, l, addF(b, l, o, fc(0.5)), fc(s));
             else
