@@ -162,7 +162,7 @@ LogicalResult lowerToLinalg(ModuleOp module) {
 
 std::string bufferizationPipeline(StringRef funcName, bool externalWeights) {
   return ("builtin.module("
-          "linalg-fuse-elementwise-ops,"
+          "dlc-fuse-elementwise,dlc-interchange-reductions,"
           "one-shot-bufferize{bufferize-function-boundaries "
           "function-boundary-type-conversion=identity-layout-map},"
           "buffer-results-to-out-params{modify-public-functions "

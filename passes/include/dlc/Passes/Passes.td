@@ -88,4 +88,32 @@ def OutlineParallel : Pass<"dlc-outline-parallel", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def InterchangeReductions
+    : Pass<"dlc-interchange-reductions", "mlir::ModuleOp"> {
+  let summary = "Move the reduction loops of contractions outside the "
+                "innermost parallel loop";
+  let description = [{
+    For a linalg op whose innermost loop is a reduction (matmul, convolution,
+    Einsum contractions) and whose last parallel dimension indexes the
+    innermost dimension of its output and of one of its inputs, the loops are
+    reordered to (other parallel dims, reduction dims, last parallel dim):
+    the innermost loop then walks contiguous memory and updates independent
+    outputs, which LLVM vectorizes, instead of a strided scalar reduction.
+    Named ops are generalized first.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::ModuleOp"> {
+  let summary = "Fuse chains of elementwise linalg ops without recomputation";
+  let description = [{
+    Upstream elementwise fusion (`populateElementwiseOpsFusionPatterns`)
+    restricted to consumers that are themselves elementwise (all loops
+    parallel): an elementwise producer fused into a reduction such as a
+    matmul would be recomputed once per reduction step. Shape ops stay as
+    they are.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // DLC_PASSES_PASSES_TD
