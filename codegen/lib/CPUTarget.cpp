@@ -212,6 +212,8 @@ static void writeConstant(std::vector<char> &blob, int64_t offset,
   }
   size_t size = (element.getIntOrFloatBitWidth() + 7) / 8;
   ArrayRef<char> raw = value.getRawData();
+  if (n == 0)
+    return;
   if (value.isSplat()) {
     for (int64_t i = 0; i < n; ++i)
       std::memcpy(blob.data() + offset + i * size, raw.data(), size);

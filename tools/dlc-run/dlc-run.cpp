@@ -126,6 +126,8 @@ Expected<HostTensor> fromAttr(mlir::DenseElementsAttr attr,
     return t;
   }
   ArrayRef<char> raw = attr.getRawData();
+  if (n == 0)
+    return t;
   if (attr.isSplat()) {
     for (int64_t i = 0; i < n; ++i)
       std::memcpy(t.bytes.data() + i * elementSize, raw.data(), elementSize);
