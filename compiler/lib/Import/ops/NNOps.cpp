@@ -358,6 +358,18 @@ LogicalResult importEinsum(NodeImporter &n) {
                            inputs, {n.strAttr("equation", *equation)}));
 }
 
+/// The float values of a constant Resize/Upsample 'scales' input.
+FailureOr<SmallVector<double>> constantScales(NodeImporter &n, size_t i) {
+  DenseElementsAttr s = n.constantInput(i);
+  if (!s || !isa<FloatType>(s.getElementType()))
+    return n.emitError() << "input 'scales' must be a constant; dlc needs it "
+                            "at compile time";
+  SmallVector<double> values;
+  for (APFloat v : s.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
+}
+
 /// Resize (opset 10+) and Upsample (7-9): nearest or linear, from constant
 /// scales or sizes.
 LogicalResult importResize(NodeImporter &n) {
@@ -387,23 +399,19 @@ LogicalResult importResize(NodeImporter &n) {
     } else {
       if (failed(n.checkInputCount(2, 2)))
         return failure();
-      DenseElementsAttr s = n.constantInput(1);
-      if (!s)
-        return n.emitError() << "input 'scales' must be a constant; dlc "
-                                "needs it at compile time";
-      for (APFloat v : s.getValues<APFloat>())
-        scales.push_back(v.convertToDouble());
+      FailureOr<SmallVector<double>> s = constantScales(n, 1);
+      if (failed(s))
+        return failure();
+      scales = *s;
     }
     nearest = "floor";
   } else if (n.opset() < 11) {
     if (failed(n.checkInputCount(2, 2)))
       return failure();
-    DenseElementsAttr s = n.constantInput(1);
-    if (!s)
-      return n.emitError() << "input 'scales' must be a constant; dlc needs "
-                              "it at compile time";
-    for (APFloat v : s.getValues<APFloat>())
-      scales.push_back(v.convertToDouble());
+    FailureOr<SmallVector<double>> s = constantScales(n, 1);
+    if (failed(s))
+      return failure();
+    scales = *s;
     nearest = "floor";
   } else {
     if (failed(n.checkInputCount(1, 4)))
@@ -451,12 +459,10 @@ LogicalResult importResize(NodeImporter &n) {
                               "'sizes'";
     SmallVector<double> partial;
     if (hasScales) {
-      DenseElementsAttr s = n.constantInput(2);
-      if (!s)
-        return n.emitError() << "input 'scales' must be a constant; dlc "
-                                "needs it at compile time";
-      for (APFloat v : s.getValues<APFloat>())
-        partial.push_back(v.convertToDouble());
+      FailureOr<SmallVector<double>> s = constantScales(n, 2);
+      if (failed(s))
+        return failure();
+      partial = *s;
     } else {
       FailureOr<SmallVector<int64_t>> sz = n.constantInts(3, "sizes");
       if (failed(sz))
