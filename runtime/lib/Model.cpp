@@ -17,29 +17,38 @@ using namespace dlc::rt;
 struct dlc_model {
   const dlc_model_info *info = nullptr;
   dlc_device *device = nullptr;
+  /// The backend's per-model state (GPU: stream, module, kernels, graph).
+  std::unique_ptr<ModelState> state;
   void *arena = nullptr;
   void *weights = nullptr;
   /// Dense byte size of each input, then each output.
   std::vector<uint64_t> bytes;
-  /// The entry's buffer array, filled by each run (so runs never allocate);
-  /// `running` guards it together with the arena.
+  /// The entry's buffer array. Host memory: the caller's pointers, filled
+  /// by each run (so runs never allocate). Device memory: the model's own
+  /// device buffers, fixed at creation (nullptr for an empty tensor).
   std::vector<void *> buffers;
+  /// Device memory: the caller's host pointers of the current run.
+  std::vector<void *> host;
+  /// Guards buffers, host and the arena during a run.
   std::atomic<bool> running{false};
 
+  bool onDevice() const { return device->backend->deviceMemory(); }
+
   ~dlc_model() {
-    if (device) {
-      device->backend->release(arena);
-      device->backend->release(weights);
-      releaseDevice(device);
-    }
+    if (!device)
+      return;
+    DeviceBackend &backend = *device->backend;
+    backend.release(arena);
+    backend.release(weights);
+    if (onDevice())
+      for (void *p : buffers)
+        backend.release(p);
+    state.reset();
+    releaseDevice(device);
   }
 };
 
 namespace {
-
-const char *modelName(const dlc_model_info *info) {
-  return info->name ? info->name : "<unnamed>";
-}
 
 /// "input" / "output" and the tensor's name for messages.
 struct TensorRef {
@@ -90,6 +99,54 @@ dlc_status checkTensorInfo(const dlc_model_info *info, int32_t i,
   return DLC_OK;
 }
 
+/// The GPU part of a descriptor: images, kernel names and where the
+/// weights come from.
+dlc_status checkGpuInfo(const dlc_model_info *info) {
+  const char *model = modelName(info);
+  if (info->num_images <= 0 || !info->images)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': a %s model needs at least one kernel image in "
+                "its descriptor",
+                model, deviceKindName(info->device_kind));
+  for (int32_t i = 0; i < info->num_images; ++i) {
+    const dlc_gpu_image &image = info->images[i];
+    if (image.format != DLC_IMAGE_CUBIN && image.format != DLC_IMAGE_PTX &&
+        image.format != DLC_IMAGE_HSACO)
+      return fail(DLC_ERROR_INVALID_ARGUMENT,
+                  "model '%s': kernel image %d has unknown format %d", model,
+                  int(i), int(image.format));
+    if (!image.arch || !image.data || image.size == 0)
+      return fail(DLC_ERROR_INVALID_ARGUMENT,
+                  "model '%s': kernel image %d has no architecture or no "
+                  "data",
+                  model, int(i));
+    if (image.format == DLC_IMAGE_PTX &&
+        static_cast<const char *>(image.data)[image.size - 1] != '\0')
+      return fail(DLC_ERROR_INVALID_ARGUMENT,
+                  "model '%s': PTX image %d (%s) is not NUL-terminated",
+                  model, int(i), image.arch);
+  }
+  if (info->num_kernels < 0 || (info->num_kernels > 0 && !info->kernel_names))
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': invalid kernel list in the descriptor", model);
+  for (int32_t k = 0; k < info->num_kernels; ++k)
+    if (!info->kernel_names[k])
+      return fail(DLC_ERROR_INVALID_ARGUMENT,
+                  "model '%s': kernel %d has no name", model, int(k));
+  if (info->weights_file && info->weights_data)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': the descriptor has both a weights file and "
+                "embedded weights",
+                model);
+  if (info->weight_bytes > 0 && !info->weights_file && !info->weights_data)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': the descriptor has %" PRIu64
+                " bytes of weights but neither a weights file nor embedded "
+                "weights",
+                model, info->weight_bytes);
+  return DLC_OK;
+}
+
 dlc_status checkInfo(const dlc_model_info *info, dlc_device *dev) {
   if (info->abi_version != DLC_ABI_VERSION)
     return fail(DLC_ERROR_UNSUPPORTED,
@@ -112,10 +169,35 @@ dlc_status checkInfo(const dlc_model_info *info, dlc_device *dev) {
   if (!info->entry)
     return fail(DLC_ERROR_INVALID_ARGUMENT,
                 "model '%s': the descriptor has no entry function", model);
-  return DLC_OK;
+  if (info->device_kind == DLC_DEVICE_CPU)
+    return DLC_OK; // CPU models carry no images; any are ignored
+  return checkGpuInfo(info);
 }
 
-/// Reads the external weights file into device memory.
+/// Reads exactly `bytes` bytes of `f` into dst.
+bool readFully(FILE *f, unsigned char *dst, uint64_t bytes) {
+  while (bytes > 0) {
+    size_t chunk = size_t(std::min<uint64_t>(bytes, uint64_t(1) << 30));
+    size_t got = std::fread(dst, 1, chunk, f);
+    if (got == 0)
+      return false;
+    dst += got;
+    bytes -= got;
+  }
+  return true;
+}
+
+/// Allocates the weights' memory on the model's device.
+dlc_status allocateWeights(dlc_model &m) {
+  char what[64];
+  std::snprintf(what, sizeof(what), "%" PRIu64 " bytes of weights",
+                m.info->weight_bytes);
+  return m.device->backend->allocate(*m.state, m.info->weight_bytes, what,
+                                     &m.weights);
+}
+
+/// Reads the external weights file into the weights memory: directly for
+/// host memory, through a bounded host staging buffer for device memory.
 dlc_status loadWeights(dlc_model &m, const char *weightsDir) {
   const dlc_model_info *info = m.info;
   std::string path;
@@ -147,24 +229,56 @@ dlc_status loadWeights(dlc_model &m, const char *weightsDir) {
                 info->weight_bytes);
   if (info->weight_bytes == 0)
     return DLC_OK;
-  m.weights = m.device->backend->allocate(info->weight_bytes);
-  if (!m.weights)
-    return fail(DLC_ERROR_OUT_OF_MEMORY,
-                "model '%s': cannot allocate %" PRIu64 " bytes of weights",
-                modelName(info), info->weight_bytes);
-  // TODO(gpu): read into host staging memory, then copy to the device.
-  auto *dst = static_cast<unsigned char *>(m.weights);
-  uint64_t left = info->weight_bytes;
-  while (left > 0) {
-    size_t chunk = size_t(std::min<uint64_t>(left, uint64_t(1) << 30));
-    size_t got = std::fread(dst, 1, chunk, f);
-    if (got == 0)
+  if (dlc_status s = allocateWeights(m))
+    return s;
+  if (!m.onDevice()) {
+    if (!readFully(f, static_cast<unsigned char *>(m.weights),
+                   info->weight_bytes))
       return fail(DLC_ERROR_IO, "model '%s': cannot read weights file '%s'",
                   modelName(info), path.c_str());
-    dst += got;
-    left -= got;
+    return DLC_OK;
+  }
+
+  // Device memory: read and copy in chunks of at most 64 MiB.
+  DeviceBackend &backend = *m.device->backend;
+  uint64_t chunk = std::min<uint64_t>(info->weight_bytes, uint64_t(64) << 20);
+  struct Staging {
+    void *p;
+    ~Staging() { alignedFree(p); }
+  } staging{alignedAlloc(chunk)};
+  if (!staging.p)
+    return fail(DLC_ERROR_OUT_OF_MEMORY,
+                "model '%s': cannot allocate %" PRIu64
+                " bytes of host memory to stage its weights",
+                modelName(info), chunk);
+  auto *dst = static_cast<unsigned char *>(m.weights);
+  for (uint64_t done = 0; done < info->weight_bytes;) {
+    uint64_t n = std::min(chunk, info->weight_bytes - done);
+    if (!readFully(f, static_cast<unsigned char *>(staging.p), n))
+      return fail(DLC_ERROR_IO, "model '%s': cannot read weights file '%s'",
+                  modelName(info), path.c_str());
+    if (dlc_status s = backend.upload(*m.state, dst + done, staging.p, n,
+                                      "weights"))
+      return s;
+    // The staging buffer is reused: wait for the copy.
+    if (dlc_status s = backend.synchronize(*m.state))
+      return s;
+    done += n;
   }
   return DLC_OK;
+}
+
+/// Copies the weights embedded in a GPU model's descriptor to the device.
+dlc_status uploadEmbeddedWeights(dlc_model &m) {
+  if (m.info->weight_bytes == 0)
+    return DLC_OK;
+  if (dlc_status s = allocateWeights(m))
+    return s;
+  DeviceBackend &backend = *m.device->backend;
+  if (dlc_status s = backend.upload(*m.state, m.weights, m.info->weights_data,
+                                    m.info->weight_bytes, "weights"))
+    return s;
+  return backend.synchronize(*m.state);
 }
 
 dlc_status createModel(const dlc_model_info *info, dlc_device *dev,
@@ -177,6 +291,7 @@ dlc_status createModel(const dlc_model_info *info, dlc_device *dev,
   m->info = info;
   retainDevice(dev);
   m->device = dev;
+  DeviceBackend &backend = *dev->backend;
 
   int32_t numTensors = info->num_inputs + info->num_outputs;
   m->bytes.resize(size_t(numTensors));
@@ -185,16 +300,39 @@ dlc_status createModel(const dlc_model_info *info, dlc_device *dev,
     if (dlc_status s = checkTensorInfo(info, i, m->bytes[size_t(i)]))
       return s;
 
-  if (info->weights_file)
+  // GPU: picks and loads the kernel image before anything is allocated.
+  if (dlc_status s = backend.loadModel(info, m->state))
+    return s;
+
+  if (info->weights_file) {
     if (dlc_status s = loadWeights(*m, weightsDir))
       return s;
+  } else if (m->onDevice()) {
+    if (dlc_status s = uploadEmbeddedWeights(*m))
+      return s;
+  }
 
+  char what[160];
   if (info->arena_bytes > 0) {
-    m->arena = dev->backend->allocate(info->arena_bytes);
-    if (!m->arena)
-      return fail(DLC_ERROR_OUT_OF_MEMORY,
-                  "model '%s': cannot allocate its %" PRIu64 "-byte arena",
-                  modelName(info), info->arena_bytes);
+    std::snprintf(what, sizeof(what), "its %" PRIu64 "-byte arena",
+                  info->arena_bytes);
+    if (dlc_status s =
+            backend.allocate(*m->state, info->arena_bytes, what, &m->arena))
+      return s;
+  }
+  if (m->onDevice()) {
+    m->host.resize(size_t(numTensors));
+    for (int32_t i = 0; i < numTensors; ++i) {
+      uint64_t bytes = m->bytes[size_t(i)];
+      if (bytes == 0)
+        continue; // an empty tensor: nothing to copy, NULL on the device
+      TensorRef ref = tensorRef(info, i);
+      std::snprintf(what, sizeof(what), "%" PRIu64 " bytes for %s '%s'",
+                    bytes, ref.role, ref.name);
+      if (dlc_status s =
+              backend.allocate(*m->state, bytes, what, &m->buffers[size_t(i)]))
+        return s;
+    }
   }
   *out = m.release();
   return DLC_OK;
@@ -233,17 +371,54 @@ dlc_status checkTensor(const dlc_model *m, int32_t i, const dlc_tensor &t) {
   return DLC_OK;
 }
 
-/// Runs the entry on m->buffers, which the caller filled while holding
-/// m->running.
+/// Device memory: copies the inputs to the model's device buffers, runs the
+/// entry on them, copies the outputs back and waits for all of it.
+dlc_status runOnDevice(dlc_model *m) {
+  DeviceBackend &backend = *m->device->backend;
+  ModelState &state = *m->state;
+  const dlc_model_info *info = m->info;
+  int32_t numTensors = info->num_inputs + info->num_outputs;
+  char what[160];
+  dlc_status s = DLC_OK;
+  for (int32_t i = 0; i < info->num_inputs && s == DLC_OK; ++i) {
+    uint64_t bytes = m->bytes[size_t(i)];
+    if (bytes == 0)
+      continue;
+    TensorRef ref = tensorRef(info, i);
+    std::snprintf(what, sizeof(what), "%s '%s'", ref.role, ref.name);
+    s = backend.upload(state, m->buffers[size_t(i)], m->host[size_t(i)],
+                       bytes, what);
+  }
+  if (s == DLC_OK)
+    s = backend.launch(state, m->buffers.data(), m->arena, m->weights);
+  for (int32_t i = info->num_inputs; i < numTensors && s == DLC_OK; ++i) {
+    uint64_t bytes = m->bytes[size_t(i)];
+    if (bytes == 0)
+      continue;
+    TensorRef ref = tensorRef(info, i);
+    std::snprintf(what, sizeof(what), "%s '%s'", ref.role, ref.name);
+    s = backend.download(state, m->host[size_t(i)], m->buffers[size_t(i)],
+                         bytes, what);
+  }
+  if (s != DLC_OK) {
+    // Nothing may still read or write the caller's memory on return.
+    KeepLastError keep;
+    backend.synchronize(state);
+    return s;
+  }
+  return backend.synchronize(state);
+}
+
+/// Runs the model on the pointers the caller stored (m->buffers for host
+/// memory, m->host for device memory) while holding m->running.
 dlc_status launch(dlc_model *m) {
-  int32_t code = m->device->backend->launch(m->info->entry, m->buffers.data(),
-                                            m->arena, m->weights);
+  dlc_status s =
+      m->onDevice()
+          ? runOnDevice(m)
+          : m->device->backend->launch(*m->state, m->buffers.data(), m->arena,
+                                       m->weights);
   m->running.store(false, std::memory_order_release);
-  if (code != 0)
-    return fail(DLC_ERROR_INTERNAL,
-                "model entry failed with code %d (model '%s')", int(code),
-                modelName(m->info));
-  return DLC_OK;
+  return s;
 }
 
 bool acquire(dlc_model *m) {
@@ -315,10 +490,11 @@ dlc_status dlc_model_run(dlc_model *m, const dlc_tensor *inputs,
       return s;
   if (!acquire(m))
     return DLC_ERROR_INVALID_ARGUMENT;
+  std::vector<void *> &pointers = m->onDevice() ? m->host : m->buffers;
   for (int32_t i = 0; i < num_inputs; ++i)
-    m->buffers[size_t(i)] = inputs[i].data;
+    pointers[size_t(i)] = inputs[i].data;
   for (int32_t i = 0; i < num_outputs; ++i)
-    m->buffers[size_t(num_inputs + i)] = outputs[i].data;
+    pointers[size_t(num_inputs + i)] = outputs[i].data;
   return launch(m);
 }
 
@@ -345,10 +521,11 @@ dlc_status dlc_model_run_raw(dlc_model *m, const void *const *inputs,
   }
   if (!acquire(m))
     return DLC_ERROR_INVALID_ARGUMENT;
+  std::vector<void *> &pointers = m->onDevice() ? m->host : m->buffers;
   for (int32_t i = 0; i < info->num_inputs; ++i)
-    m->buffers[size_t(i)] = const_cast<void *>(inputs[i]);
+    pointers[size_t(i)] = const_cast<void *>(inputs[i]);
   for (int32_t i = 0; i < info->num_outputs; ++i)
-    m->buffers[size_t(info->num_inputs + i)] = outputs[i];
+    pointers[size_t(info->num_inputs + i)] = outputs[i];
   return launch(m);
 }
 

@@ -2,13 +2,15 @@
 
 #include "Internal.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 /// Fixed-size so that recording an error never allocates.
-thread_local char lastError[1024] = "";
+thread_local char lastError[dlc::rt::lastErrorSize] = "";
 } // namespace
 
 dlc_status dlc::rt::fail(dlc_status status, const char *fmt, ...) {
@@ -17,6 +19,35 @@ dlc_status dlc::rt::fail(dlc_status status, const char *fmt, ...) {
   std::vsnprintf(lastError, sizeof(lastError), fmt, args);
   va_end(args);
   return status;
+}
+
+dlc::rt::KeepLastError::KeepLastError() {
+  std::memcpy(saved, lastError, sizeof(saved));
+}
+
+dlc::rt::KeepLastError::~KeepLastError() {
+  std::memcpy(lastError, saved, sizeof(saved));
+}
+
+void dlc::rt::appendf(char *buf, size_t n, size_t *len, const char *fmt,
+                      ...) {
+  if (*len >= n)
+    return;
+  va_list args;
+  va_start(args, fmt);
+  int written = std::vsnprintf(buf + *len, n - *len, fmt, args);
+  va_end(args);
+  if (written > 0)
+    *len = std::min(n - 1, *len + size_t(written));
+}
+
+const char *dlc::rt::modelName(const dlc_model_info *info) {
+  return info->name ? info->name : "<unnamed>";
+}
+
+dlc_status dlc::rt::entryFailed(const dlc_model_info *info, int32_t code) {
+  return fail(DLC_ERROR_INTERNAL, "model entry failed with code %d (model '%s')",
+              int(code), modelName(info));
 }
 
 void *dlc::rt::alignedAlloc(uint64_t bytes) {

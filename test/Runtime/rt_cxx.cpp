@@ -19,7 +19,8 @@ int32_t negate(void *const *buffers, void *, const void *, void *) {
 }
 
 const dlc_model_info info = {DLC_ABI_VERSION, DLC_DEVICE_CPU, "negate", 1, 1,
-                             ins, outs, 0, 0, nullptr, negate};
+                             ins, outs, 0, 0, nullptr, negate, nullptr, 0,
+                             nullptr, 0, nullptr};
 } // namespace
 
 int main() {

@@ -235,7 +235,7 @@ static int32_t rows_entry(void *const *buffers, void *arena,
 
 static const dlc_model_info rows_info = {
     DLC_ABI_VERSION, DLC_DEVICE_CPU, "rows", 1, 1, rows_in, rows_out,
-    sizeof(float) * ROWS * COLS, 0, NULL, rows_entry};
+    sizeof(float) * ROWS * COLS, 0, NULL, rows_entry, NULL, 0, NULL, 0, NULL};
 
 /* ---- Driver ------------------------------------------------------------ */
 

@@ -49,7 +49,7 @@ static int32_t io_entry(void *const *buffers, void *arena, const void *weights,
 
 static const dlc_model_info io_info = {
     DLC_ABI_VERSION, DLC_DEVICE_CPU, "io", 1, 1, io_in, io_out,
-    sizeof(float) * ROWS * COLS, 0, NULL, io_entry};
+    sizeof(float) * ROWS * COLS, 0, NULL, io_entry, NULL, 0, NULL, 0, NULL};
 
 static int run_once(dlc_model *m, float seed, dlc_status *status) {
   float x[ROWS * COLS], y[ROWS * COLS];
@@ -109,7 +109,8 @@ static int32_t blocking_entry(void *const *buffers, void *arena,
 
 static const dlc_model_info blocking_info = {
     DLC_ABI_VERSION, DLC_DEVICE_CPU, "blocking", 1, 1, io_in, io_out,
-    sizeof(float) * ROWS * COLS, 0, NULL, blocking_entry};
+    sizeof(float) * ROWS * COLS, 0, NULL, blocking_entry, NULL, 0, NULL, 0,
+    NULL};
 
 typedef struct {
   dlc_model *model;

@@ -31,7 +31,8 @@ static int32_t failing_entry(void *const *buffers, void *arena,
 }
 
 #define INFO(name, abi, kind, in, out, entry)                                  \
-  {(abi), (kind), (name), 1, 1, (in), (out), 0, 0, NULL, (entry)}
+  {(abi), (kind), (name), 1, 1, (in), (out), 0, 0, NULL, (entry),              \
+   NULL, 0, NULL, 0, NULL}
 
 int main(void) {
   dlc_device *dev = NULL;
@@ -48,6 +49,8 @@ int main(void) {
   dlc_model_info variant;
   dlc_tensor_info bad_in[1];
 
+  // CHECK: runtime ABI [[#ABI:]]
+  printf("runtime ABI %d\n", DLC_ABI_VERSION);
   EXPECT_OK(dlc_device_create("cpu:2", &dev));
 
   /* dlc_model_create */
@@ -58,13 +61,16 @@ int main(void) {
   // CHECK: null out: invalid argument: dlc_model_create: the output pointer is NULL
   EXPECT_STATUS("null out", DLC_ERROR_INVALID_ARGUMENT, dlc_model_create(&info, dev, NULL, NULL));
   variant = info;
-  variant.abi_version = 2;
+  variant.abi_version = DLC_ABI_VERSION + 1;
   bad = (dlc_model *)&bad;
-  // CHECK: abi 2: unsupported: the model was compiled for dlc runtime ABI version 2; this runtime implements version 1
-  EXPECT_STATUS("abi 2", DLC_ERROR_UNSUPPORTED, dlc_model_create(&variant, dev, NULL, &bad));
+  // CHECK: abi newer: unsupported: the model was compiled for dlc runtime ABI version [[#ABI+1]]; this runtime implements version [[#ABI]]
+  EXPECT_STATUS("abi newer", DLC_ERROR_UNSUPPORTED, dlc_model_create(&variant, dev, NULL, &bad));
   CHECK(bad == NULL);
+  variant.abi_version = DLC_ABI_VERSION - 1;
+  // CHECK: abi older: unsupported: the model was compiled for dlc runtime ABI version [[#ABI-1]]; this runtime implements version [[#ABI]]
+  EXPECT_STATUS("abi older", DLC_ERROR_UNSUPPORTED, dlc_model_create(&variant, dev, NULL, &bad));
   variant.abi_version = 0;
-  // CHECK: abi 0: unsupported: the model was compiled for dlc runtime ABI version 0; this runtime implements version 1
+  // CHECK: abi 0: unsupported: the model was compiled for dlc runtime ABI version 0; this runtime implements version [[#ABI]]
   EXPECT_STATUS("abi 0", DLC_ERROR_UNSUPPORTED, dlc_model_create(&variant, dev, NULL, &bad));
   variant = info;
   variant.device_kind = DLC_DEVICE_CUDA;

@@ -86,7 +86,7 @@ int main(int argc, char **argv) {
   unsigned char big[20] = {0};
   dlc_model_info info = {DLC_ABI_VERSION, DLC_DEVICE_CPU, "w", 1, 1, w_in,
                          w_out, 16, sizeof weight_values, "w.weights",
-                         w_entry};
+                         w_entry, NULL, 0, NULL, 0, NULL};
   dlc_model_info variant;
 
   if (argc != 2) {

@@ -41,7 +41,7 @@
 extern "C" {
 #endif
 
-#define DLC_ABI_VERSION 1
+#define DLC_ABI_VERSION 2
 
 typedef enum dlc_status {
   DLC_OK = 0,
@@ -84,11 +84,29 @@ typedef struct dlc_tensor_info {
 /* Entry point of a compiled model: `buffers` holds the input pointers then
    the output pointers (row-major, dense, element type per info); `arena` is
    scratch of info->arena_bytes bytes (64-byte aligned, may be NULL when
-   arena_bytes is 0); `weights` is the external weights blob or NULL; `ctx` is
-   an opaque dlc_exec_ctx* to pass to dlc_parallel_for. Returns 0 on
-   success. */
+   arena_bytes is 0); `weights` is the weights blob or NULL; `ctx` is an
+   opaque execution context to pass to dlc_parallel_for (CPU models) or
+   dlc_gpu_launch (GPU models). For a GPU model every pointer is device
+   memory and the entry only enqueues kernels. Returns 0 on success. */
 typedef int32_t (*dlc_entry_fn)(void *const *buffers, void *arena,
                                 const void *weights, void *ctx);
+
+/* Formats of the kernel images a GPU model carries. */
+typedef enum dlc_image_format {
+  DLC_IMAGE_CUBIN = 1, /* NVIDIA cubin (ELF) for exactly `arch` (sm_XY) */
+  DLC_IMAGE_PTX = 2,   /* PTX text, NUL-terminated; JIT-compiled by the
+                          driver on any GPU at least `arch` */
+  DLC_IMAGE_HSACO = 3  /* AMDGPU code object (ELF) for exactly `arch`
+                          (gfxNNN) */
+} dlc_image_format;
+
+/* One kernel image: a whole GPU module holding every kernel of the model. */
+typedef struct dlc_gpu_image {
+  int32_t format;   /* dlc_image_format */
+  const char *arch; /* "sm_90", "gfx942" */
+  const void *data;
+  uint64_t size; /* bytes (for PTX including the terminating NUL) */
+} dlc_gpu_image;
 
 /* The descriptor a compiled model exports (NAME_info). */
 typedef struct dlc_model_info {
@@ -104,6 +122,19 @@ typedef struct dlc_model_info {
   const char *weights_file; /* NULL when weights are embedded; else the file
                                name written next to the library */
   dlc_entry_fn entry;
+  /* Since ABI version 2. GPU models: the weights blob embedded in the
+     library (weight_bytes bytes), copied to the device at create; NULL when
+     weights_file is set. CPU models: NULL (embedded weights live in the
+     code). */
+  const void *weights_data;
+  /* GPU models: the kernel images (the runtime picks the cubin/HSACO for
+     the device's architecture, else the PTX with the highest arch not above
+     the device's) and the kernel names, indexed by dlc_gpu_launch's
+     `kernel`. CPU models: 0 and NULL. */
+  int32_t num_images;
+  const dlc_gpu_image *images;
+  int32_t num_kernels;
+  const char *const *kernel_names;
 } dlc_model_info;
 
 /* A tensor handed to dlc_model_run. `bytes` must be exactly the dense size
@@ -132,8 +163,14 @@ const char *dlc_dtype_name(int32_t dtype);
 /* Creates a device from a spec:
      "cpu"     CPU, one thread per hardware thread;
      "cpu:N"   CPU with N threads (1 <= N <= 1024; the caller counts as one);
-     "cuda", "cuda:N", "hip", "hip:N"
-               DLC_ERROR_UNSUPPORTED (not built yet);
+     "cuda", "cuda:N"  CUDA GPU number N (default 0), driver loaded with
+               dlopen("libcuda.so.1") at first use;
+     "hip", "hip:N"    AMD GPU through libamdhip64.so, likewise;
+   a missing driver or GPU is DLC_ERROR_DEVICE with a message saying so
+   ("no CUDA driver: libcuda.so.1 cannot be loaded (...)"); driver errors
+   are DLC_ERROR_DEVICE naming the driver's error (CUDA_ERROR_...). A
+   ",nograph" suffix ("cuda:0,nograph") turns off CUDA graph capture and
+   replay of the launch sequence (on by default for cuda).
    anything else is DLC_ERROR_INVALID_ARGUMENT. */
 dlc_status dlc_device_create(const char *spec, dlc_device **out);
 /* NULL is fine. Models created on the device keep it alive until they are
@@ -174,6 +211,17 @@ void dlc_model_destroy(dlc_model *m);
 typedef void (*dlc_parallel_body)(void *data, int64_t begin, int64_t end);
 void dlc_parallel_for(void *ctx, int64_t n, dlc_parallel_body body,
                       void *data);
+
+/* Called by generated GPU host code: enqueues kernel number `kernel` (an
+   index into info->kernel_names) on the model's stream with a grid of
+   gx*gy*gz blocks of bx*by*bz threads and `shared_bytes` of dynamic shared
+   memory. params[i] points to the value of the kernel's i-th argument (the
+   CUDA/HIP kernelParams convention). A failure is recorded in ctx: later
+   launches of the same run are skipped and the run returns the first error,
+   naming the driver's error and the kernel. */
+void dlc_gpu_launch(void *ctx, int32_t kernel, uint32_t gx, uint32_t gy,
+                    uint32_t gz, uint32_t bx, uint32_t by, uint32_t bz,
+                    uint32_t shared_bytes, void **params);
 
 #ifdef __cplusplus
 } /* extern "C" */
