@@ -137,11 +137,13 @@ dlc_status loadDriver(const char *spec, const CudaDriver **out) {
   need("cuModuleUnload", d.cuModuleUnload);
   need("cuModuleGetFunction", d.cuModuleGetFunction);
   need("cuLaunchKernel", d.cuLaunchKernel);
-  if (missing)
+  if (missing) {
+    closeLibrary(lib);
     return fail(DLC_ERROR_DEVICE,
                 "device '%s': the CUDA driver %s has no %s (the driver is "
                 "too old or not a CUDA driver)",
                 spec, tried, missing);
+  }
   d.hasGraphs =
       loadSymbol(lib, "cuStreamBeginCapture_v2", d.cuStreamBeginCapture) &&
       loadSymbol(lib, "cuStreamEndCapture", d.cuStreamEndCapture) &&

@@ -211,14 +211,18 @@ void *dlc::rt::openLibrary(const char *envOverride, const char *const *names,
   why[0] = '\0';
   for (const char *const *name = names; *name; ++name) {
     void *lib = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
-    if (lib)
+    if (lib) {
+      *tried = *name;
       return lib;
+    }
     const char *error = dlerror();
     if (name == names)
       std::snprintf(why, whySize, "%s", error ? error : "unknown error");
   }
   return nullptr;
 }
+
+void dlc::rt::closeLibrary(void *lib) { dlclose(lib); }
 
 void *dlc::rt::lookupSymbol(void *lib, const char *name) {
   return dlsym(lib, name);

@@ -115,11 +115,13 @@ dlc_status loadRuntime(const char *spec, const HipRuntime **out) {
   need("hipModuleUnload", h.hipModuleUnload);
   need("hipModuleGetFunction", h.hipModuleGetFunction);
   need("hipModuleLaunchKernel", h.hipModuleLaunchKernel);
-  if (missing)
+  if (missing) {
+    closeLibrary(lib);
     return fail(DLC_ERROR_DEVICE,
                 "device '%s': the HIP runtime %s has no %s (the runtime is "
                 "too old or not HIP)",
                 spec, tried, missing);
+  }
   if (!loadSymbol(lib, "hipDeviceGet", h.hipDeviceGet) ||
       !loadSymbol(lib, "hipDeviceGetName", h.hipDeviceGetName)) {
     h.hipDeviceGet = nullptr;

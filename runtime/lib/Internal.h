@@ -205,11 +205,14 @@ dlc_status createHipBackend(const char *spec, int64_t ordinal,
 
 /// Helpers shared by the GPU backends (Device.cpp).
 ///
-/// dlopen()s the first of `names` that loads (the environment variable
-/// `envOverride`, when set, replaces the list). On failure returns nullptr
-/// with `tried` the name shown in messages and `why` the first dlerror text.
+/// dlopen()s the first of `names` (a null-terminated list) that loads; the
+/// environment variable `envOverride`, when set and not empty, replaces the
+/// list. `name` is set to the library loaded, or on failure (nullptr) to
+/// the first name tried, with `why` its dlerror text.
 void *openLibrary(const char *envOverride, const char *const *names,
-                  const char **tried, char *why, size_t whySize);
+                  const char **name, char *why, size_t whySize);
+/// dlclose.
+void closeLibrary(void *lib);
 /// dlsym; nullptr when the symbol is missing.
 void *lookupSymbol(void *lib, const char *name);
 /// lookupSymbol into a typed function pointer; false when it is missing.
