@@ -46,7 +46,8 @@ static int32_t gpu_entry(void *const *buffers, void *arena,
   int32_t n = 6;
   void *scale_args[3];
   void *add_args[4];
-  int foreign = 42;
+  /* Readable memory that is not a context (as large as one). */
+  uint64_t foreign[4] = {1, 2, 3, 4};
   ++entry_calls;
   scale_args[0] = &x;
   scale_args[1] = &arena;
@@ -56,7 +57,7 @@ static int32_t gpu_entry(void *const *buffers, void *arena,
   add_args[2] = &y;
   add_args[3] = &n;
   if (entry_mode == ENTRY_FOREIGN_CTX)
-    ctx = &foreign;
+    ctx = foreign;
   dlc_gpu_launch(ctx, 0, 2, 1, 1, 4, 1, 1, 0, scale_args);
   dlc_gpu_launch(ctx, entry_mode == ENTRY_BAD_INDEX ? 7 : 1, 1, 1, 1, 8, 1, 1,
                  0, add_args);
