@@ -1,6 +1,9 @@
 //===- CPUTarget.cpp - the CPU back end -----------------------------------===//
 
 #include "dlc/Codegen/CPUTarget.h"
+#include "dlc/Codegen/GPUTarget.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/InitAllExtensions.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -61,6 +64,10 @@ void registerCodegenDialects(DialectRegistry &registry) {
       registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerGPUDialects(registry);
+  // The ConvertToLLVM interfaces: convert-gpu-to-nvvm/rocdl lower every
+  // dialect inside kernels (cf, arith, index, memref) through them.
+  registerAllExtensions(registry);
 }
 
 void registerCodegenPasses() {
@@ -71,6 +78,7 @@ void registerCodegenPasses() {
   registerLinalgPasses();
   memref::registerMemRefPasses();
   registerTransformsPasses();
+  registerGPUPasses();
 }
 
 /// ONNX TensorProto data type of an element type.
@@ -160,9 +168,11 @@ LogicalResult lowerToLinalg(ModuleOp module) {
   return pm.run(module);
 }
 
-std::string bufferizationPipeline(StringRef funcName, bool externalWeights) {
+std::string bufferizationPipeline(StringRef funcName, bool externalWeights,
+                                  bool interchange) {
   return ("builtin.module("
-          "dlc-fuse-elementwise,dlc-interchange-reductions,"
+          "dlc-fuse-elementwise," +
+          std::string(interchange ? "dlc-interchange-reductions," : "") +
           "one-shot-bufferize{bufferize-function-boundaries "
           "function-boundary-type-conversion=identity-layout-map},"
           "buffer-results-to-out-params{modify-public-functions "
@@ -173,10 +183,11 @@ std::string bufferizationPipeline(StringRef funcName, bool externalWeights) {
       .str();
 }
 
-std::string llvmLoweringPipeline(StringRef funcName) {
-  return ("builtin.module("
-         "buffer-deallocation-pipeline,"
-         "convert-linalg-to-parallel-loops,"
+std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg) {
+  return ("builtin.module(" +
+         std::string(fromLinalg ? "buffer-deallocation-pipeline,"
+                                  "convert-linalg-to-parallel-loops,"
+                                : "") +
          "dlc-outline-parallel{func=" + funcName + "},"
          "lower-affine,convert-scf-to-cf,"
          "expand-strided-metadata,convert-math-to-funcs,"
@@ -187,7 +198,7 @@ std::string llvmLoweringPipeline(StringRef funcName) {
          "convert-cf-to-llvm,reconcile-unrealized-casts)").str();
 }
 
-static LogicalResult runPipeline(ModuleOp module, const std::string &full) {
+LogicalResult runPipeline(ModuleOp module, const std::string &full) {
   PassManager pm(module.getContext());
   StringRef pipeline = full;
   pipeline.consume_front("builtin.module(");
@@ -222,7 +233,8 @@ static void writeConstant(std::vector<char> &blob, int64_t offset,
   }
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature) {
+LogicalResult bufferizeModel(ModuleOp module, ModelSignature &signature,
+                             bool interchange) {
   std::string forward = signature.name + "_forward";
   if (auto fn = module.lookupSymbol<func::FuncOp>("main")) {
     // The signature is read already; names and dtypes live in the
@@ -231,12 +243,15 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature) {
     fn.removeArgAttrsAttr();
     fn.removeResAttrsAttr();
   }
-  if (failed(runPipeline(module, bufferizationPipeline(
-                                     forward, signature.externalWeights))))
+  if (signature.externalWeights)
+    signature.weightsAsBlob = true;
+  if (failed(runPipeline(module,
+                         bufferizationPipeline(forward, signature.weightsAsBlob,
+                                               interchange))))
     return failure();
   if (auto a = module->getAttrOfType<IntegerAttr>("dlc.arena_bytes"))
     signature.arenaBytes = a.getInt();
-  if (signature.externalWeights) {
+  if (signature.weightsAsBlob) {
     auto total = module->getAttrOfType<IntegerAttr>("dlc.weight_bytes");
     signature.weightBytes = total ? total.getInt() : 0;
     signature.weightsBlob.assign(signature.weightBytes, 0);
@@ -251,7 +266,13 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature) {
       global.erase();
     }
   }
-  return runPipeline(module, llvmLoweringPipeline(forward));
+  return success();
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature) {
+  if (failed(bufferizeModel(module, signature)))
+    return failure();
+  return runPipeline(module, llvmLoweringPipeline(signature.name + "_forward"));
 }
 
 //===----------------------------------------------------------------------===//
@@ -283,11 +304,68 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
     llvm::Value *slot = b.CreateConstGEP1_64(ptr, entry->getArg(0), i);
     args.push_back(b.CreateLoad(ptr, slot));
   }
+  // A weights blob embedded in the object: GPU models hand it to the
+  // runtime (weights_data), which copies it to the device; on the CPU the
+  // entry reads it in place.
+  llvm::Constant *embeddedBlob = nullptr;
+  if (sig.weightsAsBlob && !sig.externalWeights && !sig.weightsBlob.empty()) {
+    auto *blob = new llvm::GlobalVariable(
+        m, llvm::ArrayType::get(b.getInt8Ty(), sig.weightsBlob.size()), true,
+        llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantDataArray::get(
+            ctx, llvm::ArrayRef<uint8_t>(
+                     reinterpret_cast<const uint8_t *>(sig.weightsBlob.data()),
+                     sig.weightsBlob.size())),
+        sig.name + "_weights_blob");
+    blob->setAlignment(llvm::Align(64));
+    embeddedBlob = blob;
+  }
   args.push_back(entry->getArg(1)); // arena
-  args.push_back(entry->getArg(2)); // weights
+  args.push_back(embeddedBlob && sig.deviceKind == 1
+                     ? embeddedBlob
+                     : static_cast<llvm::Value *>(entry->getArg(2)));
   args.push_back(entry->getArg(3)); // execution context
   b.CreateCall(forward, args);
   b.CreateRet(llvm::ConstantInt::get(i32, 0));
+
+  // GPU launches: __dlc_gpu_launch_K(ctx, gx, gy, gz, bx, by, bz, args...)
+  // stores each argument, builds the kernel-parameter array and calls
+  // dlc_gpu_launch(ctx, K, ...).
+  llvm::FunctionCallee gpuLaunch = m.getOrInsertFunction(
+      "dlc_gpu_launch",
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
+                              {ptr, i32, i32, i32, i32, i32, i32, i32, i32,
+                               ptr},
+                              false));
+  for (llvm::Function &launch : llvm::make_early_inc_range(m.functions())) {
+    if (!launch.isDeclaration() ||
+        !launch.getName().starts_with("__dlc_gpu_launch_"))
+      continue;
+    unsigned kernel = 0;
+    if (launch.getName().drop_front(17).getAsInteger(10, kernel) ||
+        kernel >= sig.kernelNames.size() || launch.arg_size() < 7)
+      return makeError("internal error: bad GPU launch " +
+                       launch.getName().str());
+    launch.setLinkage(llvm::GlobalValue::InternalLinkage);
+    llvm::IRBuilder<> lb(llvm::BasicBlock::Create(ctx, "entry", &launch));
+    unsigned numParams = launch.arg_size() - 7;
+    llvm::Value *params = lb.CreateAlloca(
+        ptr, llvm::ConstantInt::get(i64, std::max(1u, numParams)));
+    for (unsigned i = 0; i < numParams; ++i) {
+      llvm::Argument *arg = launch.getArg(7 + i);
+      llvm::Value *slot = lb.CreateAlloca(arg->getType());
+      lb.CreateStore(arg, slot);
+      lb.CreateStore(slot, lb.CreateConstGEP1_64(ptr, params, i));
+    }
+    SmallVector<llvm::Value *> callArgs{
+        launch.getArg(0), llvm::ConstantInt::get(i32, kernel)};
+    for (unsigned i = 1; i <= 6; ++i)
+      callArgs.push_back(lb.CreateTrunc(launch.getArg(i), i32));
+    callArgs.push_back(llvm::ConstantInt::get(i32, 0)); // shared bytes
+    callArgs.push_back(params);
+    lb.CreateCall(gpuLaunch, callArgs);
+    lb.CreateRetVoid();
+  }
 
   // Parallel loops: __dlc_launch_N(ctx, n, buffers...) hands the buffers
   // to the runtime's dlc_parallel_for with a trampoline that calls the
@@ -361,11 +439,49 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
                                     llvm::ConstantArray::get(arrayType, infos),
                                     sig.name + "_" + what.str() + "s");
   };
+  llvm::Constant *null =
+      llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx));
+  // dlc_gpu_image[] and the kernel names.
+  llvm::Constant *images = null, *kernelNames = null;
+  if (!sig.images.empty()) {
+    auto *imageType = llvm::StructType::get(ctx, {i32, ptr, ptr, i64});
+    SmallVector<llvm::Constant *> entries;
+    for (auto [i, image] : llvm::enumerate(sig.images)) {
+      // PTX text keeps its terminating NUL.
+      bool text = image.format == 2;
+      auto *data = new llvm::GlobalVariable(
+          m,
+          llvm::ArrayType::get(b.getInt8Ty(), image.data.size() + (text ? 1 : 0)),
+          true, llvm::GlobalValue::PrivateLinkage,
+          llvm::ConstantDataArray::getString(ctx, image.data, text),
+          sig.name + "_image" + std::to_string(i));
+      data->setAlignment(llvm::Align(64));
+      entries.push_back(llvm::ConstantStruct::get(
+          imageType,
+          {llvm::ConstantInt::get(i32, image.format),
+           stringConstant(image.arch), data,
+           llvm::ConstantInt::get(i64, image.data.size() + (text ? 1 : 0))}));
+    }
+    auto *arrayType = llvm::ArrayType::get(imageType, entries.size());
+    images = new llvm::GlobalVariable(
+        m, arrayType, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(arrayType, entries), sig.name + "_images");
+  }
+  if (!sig.kernelNames.empty()) {
+    SmallVector<llvm::Constant *> names;
+    for (const std::string &k : sig.kernelNames)
+      names.push_back(stringConstant(k));
+    auto *arrayType = llvm::ArrayType::get(ptr, names.size());
+    kernelNames = new llvm::GlobalVariable(
+        m, arrayType, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(arrayType, names), sig.name + "_kernels");
+  }
   auto *infoType = llvm::StructType::get(
-      ctx, {i32, i32, ptr, i32, i32, ptr, ptr, i64, i64, ptr, ptr});
+      ctx, {i32, i32, ptr, i32, i32, ptr, ptr, i64, i64, ptr, ptr, ptr, i32,
+            ptr, i32, ptr});
   llvm::Constant *fields[] = {
-      llvm::ConstantInt::get(i32, 1), // DLC_ABI_VERSION
-      llvm::ConstantInt::get(i32, 1), // DLC_DEVICE_CPU
+      llvm::ConstantInt::get(i32, 2), // DLC_ABI_VERSION
+      llvm::ConstantInt::get(i32, sig.deviceKind),
       stringConstant(sig.name),
       llvm::ConstantInt::get(i32, sig.inputs.size()),
       llvm::ConstantInt::get(i32, sig.outputs.size()),
@@ -376,7 +492,12 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
       sig.externalWeights
           ? stringConstant(sig.name + ".weights")
           : llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx)),
-      entry};
+      entry,
+      embeddedBlob && sig.deviceKind != 1 ? embeddedBlob : null,
+      llvm::ConstantInt::get(i32, sig.images.size()),
+      images,
+      llvm::ConstantInt::get(i32, sig.kernelNames.size()),
+      kernelNames};
   new llvm::GlobalVariable(m, infoType, true,
                            llvm::GlobalValue::ExternalLinkage,
                            llvm::ConstantStruct::get(infoType, fields),
@@ -431,8 +552,9 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
     return tm.takeError();
   m->setDataLayout((*tm)->createDataLayout());
   m->setTargetTriple((*tm)->getTargetTriple());
-  // Embedded weights are the module's constant tensor globals.
-  if (!signature.externalWeights) {
+  // Embedded weights are the module's constant tensor globals (or the
+  // blob, whose size is known already).
+  if (!signature.weightsAsBlob) {
     signature.weightBytes = 0;
     for (llvm::GlobalVariable &g : m->globals())
       if (g.isConstant() && g.getName().starts_with("__constant"))

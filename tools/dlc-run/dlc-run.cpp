@@ -3,6 +3,8 @@
 //   dlc-run MODEL.onnx --target=cpu --test-dir DIR [--rtol R] [--atol A]
 //   dlc-run MODEL.onnx --target=cpu --input NAME=FILE.npy|FILE.pb ...
 //           [--repeat N]
+//   dlc-run MODEL.onnx --target=gpu-emu ...   GPU-mapped kernels on the host
+//   dlc-run MODEL.onnx --target=cuda:sm_90 ... (on a machine with a GPU)
 //
 // Compiles the model in-process exactly as `dlc --target=cpu` does, loads
 // the object with LLVM's ORC linker and runs it through the dlc runtime.
@@ -12,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Codegen/CPUTarget.h"
+#include "dlc/Codegen/GPUTarget.h"
 #include "dlc/Compiler/Importer.h"
 #include "dlc/runtime.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -39,8 +42,11 @@ cl::OptionCategory runCategory("dlc-run options");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::cat(runCategory));
-cl::opt<std::string> target("target", cl::desc("Target device: cpu"),
-                            cl::init("cpu"), cl::cat(runCategory));
+cl::opt<std::string> target(
+    "target",
+    cl::desc("Target: cpu (default), gpu-emu (the GPU-mapped kernels run on "
+             "the host), cuda:sm_XY or rocm:gfxNNN (run on a GPU)"),
+    cl::init("cpu"), cl::cat(runCategory));
 cl::opt<std::string> testDir(
     "test-dir",
     cl::desc("Folder with input_N.pb and output_N.pb (ONNX test layout)"),
@@ -55,9 +61,11 @@ cl::opt<double> atol("atol", cl::desc("Absolute tolerance (default 1e-7)"),
 cl::opt<unsigned> repeat("repeat",
                          cl::desc("Run N times and print the timing"),
                          cl::init(1), cl::cat(runCategory));
-cl::opt<std::string> device("device",
-                            cl::desc("Runtime device spec (default: cpu)"),
-                            cl::init("cpu"), cl::cat(runCategory));
+cl::opt<std::string> device(
+    "device",
+    cl::desc("Runtime device spec (default: cpu; cuda for --target=cuda, "
+             "hip for --target=rocm)"),
+    cl::init("cpu"), cl::cat(runCategory));
 cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Static shape of a graph input"),
     cl::value_desc("NAME=DIMS"), cl::cat(runCategory));
@@ -364,8 +372,16 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "dlc-run: compile an ONNX model with dlc, run it, compare outputs\n");
-  if (target != "cpu")
-    return fail("unknown --target '" + target + "' (supported: cpu)");
+  std::optional<dlc::codegen::GPUOptions> gpu;
+  if (target != "cpu") {
+    auto parsed = dlc::codegen::parseGPUTarget(target);
+    if (!parsed)
+      return fail(toString(parsed.takeError()));
+    gpu = *parsed;
+    if (device.getNumOccurrences() == 0 &&
+        gpu->vendor != dlc::codegen::GPUVendor::Emulated)
+      device = gpu->vendor == dlc::codegen::GPUVendor::NVIDIA ? "cuda" : "hip";
+  }
   if (testDir.empty() && inputFiles.empty() && repeat <= 1)
     return fail("nothing to do: give --test-dir DIR, --input NAME=FILE or "
                 "--repeat N");
@@ -403,9 +419,21 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
   dlc::codegen::CPUOptions cpu;
   cpu.cpu = cpuName;
-  auto compiled = dlc::codegen::compileForCPU(*module, "model", cpu);
-  if (!compiled)
-    return fail(toString(compiled.takeError()));
+  SmallVector<char, 0> objectCode;
+  if (gpu) {
+    auto compiled = dlc::codegen::compileForGPU(*module, "model", *gpu,
+                                                /*externalWeights=*/false);
+    if (!compiled)
+      return fail(toString(compiled.takeError()));
+    for (const std::string &w : compiled->warnings)
+      WithColor::warning(errs(), "dlc-run") << w << "\n";
+    objectCode = std::move(compiled->object);
+  } else {
+    auto compiled = dlc::codegen::compileForCPU(*module, "model", cpu);
+    if (!compiled)
+      return fail(toString(compiled.takeError()));
+    objectCode = std::move(compiled->object);
+  }
   double compileMs = std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start)
                          .count();
@@ -422,6 +450,9 @@ int main(int argc, char **argv) {
   runtimeSymbols[(*jit)->mangleAndIntern("dlc_parallel_for")] = {
       orc::ExecutorAddr::fromPtr(&dlc_parallel_for),
       JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+  runtimeSymbols[(*jit)->mangleAndIntern("dlc_gpu_launch")] = {
+      orc::ExecutorAddr::fromPtr(&dlc_gpu_launch),
+      JITSymbolFlags::Exported | JITSymbolFlags::Callable};
   if (Error e = lib.define(orc::absoluteSymbols(std::move(runtimeSymbols))))
     return fail(toString(std::move(e)));
   auto generator = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -429,7 +460,7 @@ int main(int argc, char **argv) {
   if (!generator)
     return fail(toString(generator.takeError()));
   lib.addGenerator(std::move(*generator));
-  StringRef objectBytes(compiled->object.data(), compiled->object.size());
+  StringRef objectBytes(objectCode.data(), objectCode.size());
   if (Error e = (*jit)->addObjectFile(
           MemoryBuffer::getMemBufferCopy(objectBytes, "model.o")))
     return fail(toString(std::move(e)));

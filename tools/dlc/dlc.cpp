@@ -3,10 +3,13 @@
 //   dlc MODEL.onnx --emit=graph [-o FILE] [--input-shape NAME=DIMS ...]
 //   dlc MODEL.onnx --target=cpu -o DIR [--name NAME]
 //   dlc MODEL.onnx --target=cpu --emit=linalg|llvm|obj [-o FILE]
+//   dlc MODEL.onnx --target=cuda:sm_80,sm_90 -o DIR    (also rocm:gfx942)
+//   dlc MODEL.onnx --target=cuda:sm_90 --emit=ptx      (rocm: --emit=amdgpu)
 //
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Codegen/CPUTarget.h"
+#include "dlc/Codegen/GPUTarget.h"
 #include "dlc/Compiler/Importer.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -19,6 +22,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+#include <array>
+#include <map>
 
 using namespace llvm;
 
@@ -28,7 +33,7 @@ cl::OptionCategory dlcCategory("dlc options");
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::cat(dlcCategory));
 
-enum class EmitKind { Default, Graph, Linalg, LLVM, Obj, Lib };
+enum class EmitKind { Default, Graph, Linalg, GPU, Ptx, AMDGPU, LLVM, Obj, Lib };
 cl::opt<EmitKind> emit(
     "emit", cl::desc("What to produce (default: graph, or lib with --target)"),
     cl::init(EmitKind::Default),
@@ -37,6 +42,14 @@ cl::opt<EmitKind> emit(
                    "verified graph-dialect IR of the imported model"),
         clEnumValN(EmitKind::Linalg, "linalg",
                    "the model lowered to linalg on tensors"),
+        clEnumValN(EmitKind::GPU, "gpu",
+                   "GPU targets: host code and outlined kernels in the gpu "
+                   "dialect, after block/thread mapping"),
+        clEnumValN(EmitKind::Ptx, "ptx",
+                   "--target=cuda: the PTX of every requested architecture"),
+        clEnumValN(EmitKind::AMDGPU, "amdgpu",
+                   "--target=rocm: the AMDGPU assembly of every requested "
+                   "architecture"),
         clEnumValN(EmitKind::LLVM, "llvm",
                    "LLVM IR of the model, its entry point and descriptor"),
         clEnumValN(EmitKind::Obj, "obj", "the x86 object file (-o FILE)"),
@@ -44,11 +57,32 @@ cl::opt<EmitKind> emit(
                    "static library and C header in the -o folder")),
     cl::cat(dlcCategory));
 
-cl::opt<std::string> target("target",
-                            cl::desc("Target device: cpu (the host's x86 "
-                                     "CPU)"),
-                            cl::value_desc("cpu"), cl::init(""),
-                            cl::cat(dlcCategory));
+cl::opt<std::string> target(
+    "target",
+    cl::desc("Target device: cpu (the host's x86 CPU); cuda:sm_XY[,sm_XY...] "
+             "(NVIDIA: PTX and, with ptxas, cubins); rocm:gfxNNN[,...] (AMD "
+             "code objects); gpu-emu (the GPU-mapped kernels run on the host "
+             "CPU, for testing the mapping without a GPU)"),
+    cl::value_desc("cpu|cuda:ARCHS|rocm:ARCHS|gpu-emu"), cl::init(""),
+    cl::cat(dlcCategory));
+
+cl::opt<std::string> cudaPath(
+    "cuda-path",
+    cl::desc("CUDA toolkit folder whose bin/ptxas makes cubins (default: "
+             "$CUDA_PATH, /usr/local/cuda, then PATH)"),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(dlcCategory));
+
+cl::opt<int64_t> gpuBlockSize(
+    "gpu-block-size",
+    cl::desc("Threads per block of every GPU kernel (default 0: the cost "
+             "model chooses per kernel)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(dlcCategory));
+
+cl::opt<std::string> kernelStatsPath(
+    "kernel-stats",
+    cl::desc("--target=cuda: write ptxas's per-kernel registers and spills "
+             "as CSV to FILE"),
+    cl::value_desc("FILE"), cl::init(""), cl::cat(dlcCategory));
 
 cl::opt<std::string> modelName(
     "name",
@@ -159,6 +193,9 @@ static int writeBytes(StringRef path, StringRef bytes) {
   return 0;
 }
 
+static int writeLibrary(const dlc::codegen::ModelSignature &signature,
+                        ArrayRef<char> object);
+
 static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   std::string name = modelName.empty()
                          ? sys::path::stem(inputPath).str()
@@ -215,21 +252,33 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
 
   // Library and header; both are complete before either is renamed into
   // place.
-  auto archive = dlc::codegen::makeArchive(signature->name + ".o", *object);
+  return writeLibrary(*signature, *object);
+}
+
+/// The name of the artifact: --name, else the model file's stem.
+static std::string artifactName() {
+  return modelName.empty() ? sys::path::stem(inputPath).str()
+                           : modelName.getValue();
+}
+
+/// Writes the library, header and (external) weights into -o DIR.
+static int writeLibrary(const dlc::codegen::ModelSignature &signature,
+                        ArrayRef<char> object) {
+  auto archive = dlc::codegen::makeArchive(signature.name + ".o", object);
   if (!archive)
     return fail(toString(archive.takeError()));
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail("cannot create output folder '" + outputPath +
                 "': " + ec.message());
   SmallString<256> libPath(outputPath), headerPath(outputPath);
-  sys::path::append(libPath, "lib" + signature->name + ".a");
-  sys::path::append(headerPath, signature->name + ".h");
-  std::string header = dlc::codegen::generateHeader(*signature, inputPath);
+  sys::path::append(libPath, "lib" + signature.name + ".a");
+  sys::path::append(headerPath, signature.name + ".h");
+  std::string header = dlc::codegen::generateHeader(signature, inputPath);
   SmallString<256> weightsPath(outputPath);
-  sys::path::append(weightsPath, signature->name + ".weights");
-  if (signature->externalWeights &&
-      writeBytes(weightsPath, StringRef(signature->weightsBlob.data(),
-                                        signature->weightsBlob.size())))
+  sys::path::append(weightsPath, signature.name + ".weights");
+  if (signature.externalWeights &&
+      writeBytes(weightsPath, StringRef(signature.weightsBlob.data(),
+                                        signature.weightsBlob.size())))
     return 1;
   if (writeBytes(libPath, (*archive)->getBuffer())) {
     sys::fs::remove(weightsPath);
@@ -241,9 +290,95 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
     return 1;
   }
   outs() << "dlc: wrote " << libPath << " and " << headerPath << " (weights "
-         << signature->weightBytes << " bytes, arena "
-         << signature->arenaBytes << " bytes)\n";
+         << signature.weightBytes << " bytes, arena " << signature.arenaBytes
+         << " bytes)\n";
   return 0;
+}
+
+static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
+                         dlc::codegen::GPUOptions options) {
+  bool emulated = options.vendor == dlc::codegen::GPUVendor::Emulated;
+  bool nvidia = options.vendor == dlc::codegen::GPUVendor::NVIDIA;
+  if (kind == EmitKind::Ptx && !nvidia)
+    return fail("--emit=ptx needs --target=cuda:ARCHS");
+  if (kind == EmitKind::AMDGPU &&
+      options.vendor != dlc::codegen::GPUVendor::AMD)
+    return fail("--emit=amdgpu needs --target=rocm:ARCHS");
+  if (kind == EmitKind::LLVM)
+    return fail("--emit=llvm is for --target=cpu; GPU targets show their "
+                "kernels with --emit=gpu, --emit=ptx or --emit=amdgpu");
+  if (kind == EmitKind::Lib && outputPath == "-")
+    return fail("--target=" + target +
+                " writes a library: give the output folder with -o DIR");
+  if (kind == EmitKind::Obj && outputPath == "-")
+    return fail("--emit=obj writes a binary file: give it with -o FILE");
+  if (weightsMode != "embedded" && weightsMode != "external")
+    return fail("--weights must be 'embedded' or 'external', got '" +
+                weightsMode + "'");
+  if (gpuBlockSize < 0 || gpuBlockSize > 1024 ||
+      (gpuBlockSize > 0 && gpuBlockSize % 32 != 0))
+    return fail("--gpu-block-size must be a multiple of 32 up to 1024 (or "
+                "0 for the cost model)");
+  options.cudaPath = cudaPath;
+  options.blockSize = gpuBlockSize;
+  if (kind == EmitKind::Linalg) {
+    if (failed(dlc::codegen::lowerToLinalg(module)))
+      return 1;
+    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
+                                   elideConstants ? elideConstants : 1 << 30));
+  }
+  dlc::codegen::GPUStage stage =
+      kind == EmitKind::GPU ? dlc::codegen::GPUStage::Kernels
+      : kind == EmitKind::Ptx || kind == EmitKind::AMDGPU
+          ? dlc::codegen::GPUStage::Assembly
+          : dlc::codegen::GPUStage::Object;
+  auto compiled = dlc::codegen::compileForGPU(
+      module, artifactName(), options, weightsMode == "external", stage);
+  if (!compiled)
+    return fail(toString(compiled.takeError()));
+  for (const std::string &w : compiled->warnings)
+    WithColor::warning(errs(), "dlc") << w << "\n";
+  if (kind == EmitKind::GPU)
+    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
+                                   elideConstants ? elideConstants : 1 << 30));
+  if (kind == EmitKind::Ptx || kind == EmitKind::AMDGPU) {
+    std::string text;
+    for (auto &[arch, assembly] : compiled->assembly)
+      text += (nvidia ? "// " : "; ") + std::string("==== ") + arch +
+              " ====\n" + assembly;
+    if (outputPath == "-") {
+      outs() << text;
+      return 0;
+    }
+    return writeBytes(outputPath, text);
+  }
+  // ptxas's resource report: a summary line per architecture.
+  std::map<std::string, std::array<int64_t, 3>> perArch;
+  for (const auto &k : compiled->stats) {
+    auto &a = perArch[k.arch];
+    a[0]++;
+    a[1] = std::max<int64_t>(a[1], k.registers);
+    a[2] += k.spillStores + k.spillLoads;
+  }
+  for (auto &[arch, a] : perArch)
+    outs() << "dlc: ptxas " << arch << ": " << a[0] << " kernels, at most "
+           << a[1] << " registers, " << a[2] << " bytes of spills\n";
+  if (!kernelStatsPath.empty()) {
+    std::string csv = "kernel,arch,registers,spill_stores,spill_loads,"
+                      "stack_bytes\n";
+    for (const auto &k : compiled->stats)
+      csv += k.kernel + "," + k.arch + "," + std::to_string(k.registers) +
+             "," + std::to_string(k.spillStores) + "," +
+             std::to_string(k.spillLoads) + "," +
+             std::to_string(k.stackBytes) + "\n";
+    if (writeBytes(kernelStatsPath, csv))
+      return 1;
+  }
+  StringRef objectBytes(compiled->object.data(), compiled->object.size());
+  if (kind == EmitKind::Obj)
+    return writeBytes(outputPath, objectBytes);
+  (void)emulated;
+  return writeLibrary(compiled->signature, compiled->object);
 }
 
 int main(int argc, char **argv) {
@@ -256,7 +391,11 @@ int main(int argc, char **argv) {
       "  dlc MODEL.onnx --target=cpu -o DIR [--name NAME]\n"
       "                                             write DIR/libNAME.a and DIR/NAME.h\n"
       "  dlc MODEL.onnx --target=cpu --emit=linalg|llvm|obj [-o FILE]\n"
-      "                                             show an intermediate level\n");
+      "                                             show an intermediate level\n"
+      "  dlc MODEL.onnx --target=cuda:sm_80,sm_90 -o DIR\n"
+      "  dlc MODEL.onnx --target=rocm:gfx942 -o DIR  GPU library: kernels + host code\n"
+      "  dlc MODEL.onnx --target=cuda:sm_90 --emit=ptx | --target=rocm:gfx942 --emit=amdgpu\n"
+      "                                             print the kernels\n");
 
   dlc::ImportOptions options;
   for (const std::string &spec : inputShapes) {
@@ -303,11 +442,19 @@ int main(int argc, char **argv) {
   if (kind != EmitKind::Graph) {
     if (target.empty())
       target = "cpu";
+    if (!modelName.empty() &&
+        dlc::codegen::sanitizeIdentifier(modelName) != modelName)
+      return fail("--name '" + modelName +
+                  "' is not a C identifier (letters, digits, '_')");
     if (target != "cpu") {
-      WithColor::error(errs(), "dlc")
-          << "unknown --target '" << target << "' (supported: cpu)\n";
-      return 1;
+      auto gpu = dlc::codegen::parseGPUTarget(target);
+      if (!gpu)
+        return fail(toString(gpu.takeError()));
+      return compileForGPU(*module, kind, *gpu);
     }
+    if (kind == EmitKind::GPU || kind == EmitKind::Ptx ||
+        kind == EmitKind::AMDGPU)
+      return fail("--emit=gpu, ptx and amdgpu need a GPU --target");
     return compileForCPU(*module, kind);
   }
 

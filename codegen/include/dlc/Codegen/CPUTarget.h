@@ -32,6 +32,13 @@ struct TensorSignature {
   llvm::SmallVector<int64_t> shape;
 };
 
+/// A kernel image a GPU model carries (dlc_gpu_image).
+struct KernelImage {
+  int32_t format = 0; ///< dlc_image_format: 1 cubin, 2 PTX, 3 HSACO
+  std::string arch;   ///< sm_90, gfx942
+  std::string data;   ///< the bytes (PTX text without the NUL)
+};
+
 /// The model's public interface, read from the graph function before it is
 /// lowered.
 struct ModelSignature {
@@ -42,7 +49,16 @@ struct ModelSignature {
   /// With external weights: the blob written next to the library as
   /// `<name>.weights` and loaded by the runtime at create.
   bool externalWeights = false;
+  /// Constants are gathered into `weightsBlob` (always for GPU targets,
+  /// whose kernels read weights from device memory); without
+  /// externalWeights the blob is embedded in the object.
+  bool weightsAsBlob = false;
   std::vector<char> weightsBlob;
+  /// dlc_device_kind of the artifact: 1 cpu, 2 cuda, 3 hip.
+  int32_t deviceKind = 1;
+  /// GPU models: kernel images and kernel names (dlc_gpu_launch indices).
+  std::vector<KernelImage> images;
+  std::vector<std::string> kernelNames;
 };
 
 /// Options of the CPU target.
@@ -70,9 +86,22 @@ mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        ModelSignature &signature);
 /// The textual pass pipelines of lowerToLLVMDialect (for dlc-opt): the
 /// bufferization and memory plan, then the lowering to the LLVM dialect.
+/// `interchange` reorders contraction loops for the CPU's vector units.
 std::string bufferizationPipeline(llvm::StringRef funcName,
-                                  bool externalWeights);
-std::string llvmLoweringPipeline(llvm::StringRef funcName);
+                                  bool externalWeights,
+                                  bool interchange = true);
+/// `fromLinalg`: the function still holds linalg ops (false when the GPU
+/// emulation has turned them into loops already).
+std::string llvmLoweringPipeline(llvm::StringRef funcName,
+                                 bool fromLinalg = true);
+/// Runs a textual `builtin.module(...)` pipeline.
+mlir::LogicalResult runPipeline(mlir::ModuleOp module,
+                                const std::string &pipeline);
+/// Renames `@main` to `<name>_forward`, bufferizes, plans memory and fills
+/// the signature's arena size and weights blob (with weightsAsBlob).
+mlir::LogicalResult bufferizeModel(mlir::ModuleOp module,
+                                   ModelSignature &signature,
+                                   bool interchange = true);
 
 /// Translates to LLVM IR and adds `<name>_entry` and `<name>_info`.
 llvm::Expected<std::unique_ptr<llvm::Module>>

@@ -116,4 +116,107 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// GPU kernels
+//===----------------------------------------------------------------------===//
+
+def GPUMapLoops : Pass<"dlc-gpu-map-loops", "mlir::ModuleOp"> {
+  let summary = "Map the model's top-level parallel loops to GPU blocks and "
+                "threads";
+  let description = [{
+    Runs after `convert-linalg-to-parallel-loops` on bufferized code. Every
+    top-level `scf.parallel` of the model function `func` (constant bounds,
+    any number of dimensions) becomes a `gpu.launch`: its iteration space is
+    linearized, the innermost loop dimension varying fastest so that
+    consecutive threads touch consecutive elements (coalesced access), and
+    each thread runs one iteration (`blockIdx.x * blockDim.x + threadIdx.x`
+    delinearized, guarded against the tail). Loops nested in the body (the
+    reduction loops of matmul, convolution, pooling and reductions) run
+    inside the thread. The block size comes from the GPU cost model for the
+    kernel kind (elementwise or with per-thread reduction loops) and the
+    iteration count; `block-size` overrides it for tests.
+
+    Any other top-level op that touches memory (a scalar store of a 0-d
+    result, for instance) is wrapped, with the pure ops computing from it,
+    into a launch of one thread: after this pass the host code only
+    creates views and launches kernels. A `memref.alloc` or
+    `memref.get_global` left in the function is an error (the GPU targets
+    need every buffer in the arena and every constant in the weights).
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"main\"",
+           "Name of the model function">,
+    Option<"blockSize", "block-size", "int64_t", "0",
+           "Threads per block (0: from the cost model)">,
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def GPULaunchToLoops : Pass<"dlc-gpu-launch-to-loops", "mlir::ModuleOp"> {
+  let summary = "Execute GPU launches on the host: blocks as a parallel "
+                "loop, threads as a serial loop inside";
+  let description = [{
+    The host emulation of the GPU-mapped kernels (target `gpu-emu`): each
+    `gpu.launch` becomes an `scf.parallel` over its grid (so that the CPU
+    back end distributes blocks over the thread pool) holding `scf.for`
+    loops over the threads of a block, with the launch's block and thread
+    ids and sizes replaced by the loop variables and the launch sizes. The
+    kernel body, and so the block/thread index arithmetic and tail guards,
+    runs unchanged. A body with a `gpu.barrier` or several blocks is
+    rejected, since a serial loop over threads cannot honour it.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def GPUPrepareMath : Pass<"dlc-gpu-prepare-math", "mlir::ModuleOp"> {
+  let summary = "Rewrite math ops inside GPU kernels into arithmetic and "
+                "intrinsics every GPU back end supports";
+  let description = [{
+    Inside `gpu.launch` bodies and `gpu.module`s: math ops on f16/bf16 are
+    computed in f32, composite functions are expanded (tanh, powf, ...),
+    and transcendental functions get polynomial approximations (exp, log,
+    erf, tanh, sin, cos, atan, ...), so that kernels need neither libdevice
+    nor the ROCm device libraries and the host emulation computes the same
+    values as the GPU. Math on f64 that has no such rewrite is an error
+    naming the op.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
+def GPUMergeModules : Pass<"dlc-gpu-merge-modules", "mlir::ModuleOp"> {
+  let summary = "Gather every outlined kernel into one gpu.module";
+  let description = [{
+    After `gpu-kernel-outlining`, which makes one `gpu.module` per kernel:
+    moves every kernel into `gpu.module @dlc_kernels` under a unique name
+    and updates the `gpu.launch_func` ops, so that the library carries one
+    image per architecture holding all kernels.
+  }];
+}
+
+def GPULowerLaunches : Pass<"dlc-gpu-lower-launches", "mlir::ModuleOp"> {
+  let summary = "Turn gpu.launch_func into calls the GPU back end "
+                "implements with the runtime's dlc_gpu_launch";
+  let description = [{
+    The model function `func` gets a trailing `memref<0xi8>` argument, the
+    runtime's execution context. Each `gpu.launch_func` of
+    `@dlc_kernels::@K` becomes a call to
+    `__dlc_gpu_launch_N(%ctx, gx, gy, gz, bx, by, bz, args...)`, declared
+    here and defined by the back end in LLVM IR as a call to
+    `dlc_gpu_launch(ctx, N, ...)` with the kernel-parameter array. N is
+    the kernel's position in the module attribute `dlc.gpu_kernels`, the
+    list of kernel names in `@dlc_kernels` order.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"main\"",
+           "Name of the model function">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 #endif // DLC_PASSES_PASSES_TD

@@ -1,0 +1,82 @@
+//===- GPUTarget.h - the NVIDIA and AMD GPU back ends -----------*- C++ -*-===//
+//
+//   linalg on tensors --bufferize, plan memory (weights as one blob)-->
+//   parallel loops --dlc-gpu-map-loops (cost model)--> gpu.launch
+//     --gpu-kernel-outlining, one gpu.module--> kernels + host launches
+//   kernels: NVVM --NVPTX--> PTX --ptxas--> cubin per architecture
+//            ROCDL --AMDGPU--> object --ld.lld--> HSACO per architecture
+//   host:    launches become dlc_gpu_launch calls; x86 object with the
+//            images, kernel names and weights (CPUTarget's packaging)
+//
+// The `gpu-emu` target stops after the mapping and runs the very same
+// block/thread-mapped kernels on the host CPU (dlc-gpu-launch-to-loops).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_CODEGEN_GPUTARGET_H
+#define DLC_CODEGEN_GPUTARGET_H
+
+#include "dlc/Codegen/CPUTarget.h"
+
+namespace dlc::codegen {
+
+enum class GPUVendor { NVIDIA, AMD, Emulated };
+
+struct GPUOptions {
+  GPUVendor vendor = GPUVendor::NVIDIA;
+  /// sm_80, sm_90 (NVIDIA) or gfx942, gfx90a, gfx1100 (AMD); sorted,
+  /// without duplicates.
+  std::vector<std::string> archs;
+  /// CUDA toolkit folder holding bin/ptxas ("" = $CUDA_PATH, /usr/local/cuda,
+  /// then PATH).
+  std::string cudaPath;
+  /// Threads per block for every kernel (0 = the cost model's choice).
+  int64_t blockSize = 0;
+};
+
+/// Parses a --target value: "cuda:sm_80[,sm_90...]", "rocm:gfx942[,...]"
+/// or "gpu-emu".
+llvm::Expected<GPUOptions> parseGPUTarget(llvm::StringRef target);
+
+/// ptxas's report for one kernel on one architecture.
+struct KernelStats {
+  std::string kernel, arch;
+  int registers = 0;
+  int64_t spillStores = 0, spillLoads = 0, stackBytes = 0;
+};
+
+/// The result of compiling a model for a GPU (or its emulation).
+struct GPUCompiled {
+  ModelSignature signature;
+  llvm::SmallVector<char, 0> object; ///< the x86 host object
+  /// Assembly of the kernels per architecture (PTX text or AMDGPU
+  /// assembly), for --emit=ptx / --emit=amdgpu.
+  std::vector<std::pair<std::string, std::string>> assembly;
+  std::vector<KernelStats> stats;
+  std::vector<std::string> warnings;
+};
+
+/// What to stop after.
+enum class GPUStage { Kernels, Assembly, Object };
+
+/// Everything from linalg on tensors to the host object. `stage` =
+/// Kernels stops after the mapping and outlining and leaves the module
+/// (host function + gpu.module) for printing; Assembly also produces the
+/// kernels' assembly; Object produces everything.
+llvm::Expected<GPUCompiled> compileForGPU(mlir::ModuleOp module,
+                                          llvm::StringRef name,
+                                          const GPUOptions &options,
+                                          bool externalWeights,
+                                          GPUStage stage = GPUStage::Object);
+
+/// The pass pipelines (for dlc-opt and tests): from bufferized memrefs to
+/// gpu.launch ops, and from there to outlined kernels with runtime calls.
+std::string gpuMappingPipeline(llvm::StringRef funcName, int64_t blockSize);
+std::string gpuOutliningPipeline(llvm::StringRef funcName);
+
+/// Registers the GPU dialects and their LLVM IR translations.
+void registerGPUDialects(mlir::DialectRegistry &registry);
+
+} // namespace dlc::codegen
+
+#endif // DLC_CODEGEN_GPUTARGET_H

@@ -1,0 +1,60 @@
+//===- GPUCostModel.h - launch shapes of GPU kernels ------------*- C++ -*-===//
+//
+// The one place where GPU tile and launch sizes are chosen. Passes ask it
+// for the shape of a kernel given its kind and size; nothing else in the
+// pipeline hard-codes block sizes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_PASSES_GPUCOSTMODEL_H
+#define DLC_PASSES_GPUCOSTMODEL_H
+
+#include <cstdint>
+
+namespace dlc::gpu {
+
+/// What a kernel's threads do, as far as launch shapes are concerned.
+enum class KernelKind {
+  /// One cheap iteration per thread (elementwise, copies, broadcasts).
+  Elementwise,
+  /// Each thread runs reduction loops (matmul, convolution, pooling,
+  /// reductions along an axis): long threads, fewer per block so that
+  /// more blocks spread over the multiprocessors.
+  PerThreadReduction,
+  /// A single scalar computation.
+  Scalar,
+};
+
+/// A one-dimensional launch: `grid` blocks of `block` threads.
+struct LaunchShape {
+  int64_t grid = 1;
+  int64_t block = 1;
+};
+
+/// Threads per warp (NVIDIA) / the smaller wave size (AMD, wave32 on RDNA);
+/// blocks are a multiple of it.
+constexpr int64_t kWarpSize = 32;
+/// The largest grid.x a launch may use (CUDA and HIP).
+constexpr int64_t kMaxGridX = (int64_t(1) << 31) - 1;
+
+/// Chooses the launch for `iterations` independent iterations of a kernel
+/// of kind `kind`. `blockOverride` > 0 forces the block size.
+inline LaunchShape chooseLaunch(KernelKind kind, int64_t iterations,
+                                int64_t blockOverride = 0) {
+  LaunchShape shape;
+  if (kind == KernelKind::Scalar || iterations <= 1)
+    return {1, 1};
+  int64_t block = kind == KernelKind::Elementwise ? 256 : 128;
+  if (blockOverride > 0)
+    block = blockOverride;
+  else if (iterations < block)
+    // Small kernels: one block, rounded up to whole warps.
+    block = (iterations + kWarpSize - 1) / kWarpSize * kWarpSize;
+  shape.block = block;
+  shape.grid = (iterations + block - 1) / block;
+  return shape;
+}
+
+} // namespace dlc::gpu
+
+#endif // DLC_PASSES_GPUCOSTMODEL_H
