@@ -164,14 +164,18 @@ const char *dlc_dtype_name(int32_t dtype);
      "cpu"     CPU, one thread per hardware thread;
      "cpu:N"   CPU with N threads (1 <= N <= 1024; the caller counts as one);
      "cuda", "cuda:N"  CUDA GPU number N (default 0), driver loaded with
-               dlopen("libcuda.so.1") at first use;
-     "hip", "hip:N"    AMD GPU through libamdhip64.so, likewise;
+               dlopen("libcuda.so.1") at first use (the environment
+               variable DLC_CUDA_DRIVER, when set, names the library
+               instead);
+     "hip", "hip:N"    AMD GPU through libamdhip64.so, likewise
+               (DLC_HIP_RUNTIME);
    a missing driver or GPU is DLC_ERROR_DEVICE with a message saying so
    ("no CUDA driver: libcuda.so.1 cannot be loaded (...)"); driver errors
-   are DLC_ERROR_DEVICE naming the driver's error (CUDA_ERROR_...). A
-   ",nograph" suffix ("cuda:0,nograph") turns off CUDA graph capture and
-   replay of the launch sequence (on by default for cuda).
-   anything else is DLC_ERROR_INVALID_ARGUMENT. */
+   are DLC_ERROR_DEVICE naming the call and the driver's error
+   (CUDA_ERROR_..., hipError...). A ",nograph" suffix ("cuda:0,nograph")
+   turns off CUDA graph capture and replay of the launch sequence (on by
+   default for cuda; accepted and meaningless for hip). Anything else is
+   DLC_ERROR_INVALID_ARGUMENT. */
 dlc_status dlc_device_create(const char *spec, dlc_device **out);
 /* NULL is fine. Models created on the device keep it alive until they are
    destroyed. */
@@ -185,14 +189,21 @@ int32_t dlc_device_threads(const dlc_device *d);
    older -> DLC_ERROR_UNSUPPORTED), the device kind and the descriptor
    (DLC_ERROR_INVALID_ARGUMENT), loads the weights file and checks its size
    equals weight_bytes (DLC_ERROR_IO), and allocates the arena
-   (DLC_ERROR_OUT_OF_MEMORY). `info` must outlive the model. */
+   (DLC_ERROR_OUT_OF_MEMORY). GPU models also: pick and load the kernel
+   image (DLC_ERROR_UNSUPPORTED, listing the architectures, when none suits
+   the GPU), look up every kernel, copy the weights to the device and
+   allocate a device buffer per input and output; driver failures are
+   DLC_ERROR_DEVICE. `info` must outlive the model. */
 dlc_status dlc_model_create(const dlc_model_info *info, dlc_device *dev,
                             const char *weights_dir, dlc_model **out);
 const dlc_model_info *dlc_model_get_info(const dlc_model *m);
 /* Runs the model once. Validates everything: counts, null pointers, dtype,
    rank, each dimension and the byte sizes, with messages that name the
    tensor, e.g. "input 'X': dimension 1 is 5, the model expects 3". Never
-   aborts. Not re-entrant per model (see thread safety above). */
+   aborts. Not re-entrant per model (see thread safety above). GPU models:
+   copies the inputs to the device, runs the entry (or replays its CUDA
+   graph), copies the outputs back and waits; on failure the outputs may be
+   partly written, and nothing touches the caller's memory after return. */
 dlc_status dlc_model_run(dlc_model *m, const dlc_tensor *inputs,
                          int32_t num_inputs, dlc_tensor *outputs,
                          int32_t num_outputs);
