@@ -592,10 +592,12 @@ dlc_status CudaBackend::runCapture(CudaModel &m, void *const *buffers,
   CUgraph graph = nullptr;
   CUresult r = d.cuStreamEndCapture(stream, &graph);
   if (code != 0) {
-    // Nothing ran; the next run captures again.
+    // Nothing ran; the next run captures again. As for direct launches, a
+    // launch failure comes first.
     if (graph)
       d.cuGraphDestroy(graph);
-    return entryFailed(m.info, code);
+    return m.launcher.failed() ? m.launcher.report()
+                               : entryFailed(m.info, code);
   }
   CUgraphExec graphExec = nullptr;
   if (r == CUDA_SUCCESS && graph && !m.launcher.failed()) {
