@@ -26,6 +26,7 @@ import argparse
 import collections
 import concurrent.futures
 import os
+import re
 import subprocess
 import sys
 
@@ -35,7 +36,15 @@ from import_node_tests import (  # noqa: E402
     FREEZE_RETRY_PHRASES, INT_TYPES, SANITIZER_PATTERNS, UNSUPPORTED_PHRASES,
     error_lines, node_test_dir, normalize_reason, primary_op, schema_names)
 
-EXTRA_UNSUPPORTED = ("not supported by the cpu back end",)
+EXTRA_UNSUPPORTED = ("not supported by the cpu back end",
+                     "is not supported by the gpu targets yet")
+
+
+STAGE_FAILED = re.compile(
+    r"^(lowering to linalg|bufferization|lowering to the LLVM dialect|"
+    r"mapping the loops to GPU blocks and threads|lowering the emulated "
+    r"kernels|outlining the GPU kernels|lowering the kernels to (NVVM|ROCDL)|"
+    r"lowering the host code) failed$")
 
 
 def frozen_shape_inputs(test_dir):
@@ -95,6 +104,10 @@ def run_dlc_run(dlc_run, target, test_dir, timeout, extra):
     if proc.returncode < 0:
         return "failed", "killed by signal %d" % -proc.returncode
     errors = error_lines(stderr)
+    # The driver's "<stage> failed" line follows the diagnostic that says
+    # why; the diagnostic decides.
+    specific = [e for e in errors if not STAGE_FAILED.match(e)]
+    errors = specific or errors
     lines = [l for l in stderr.splitlines() if l.strip()]
     first = errors[0] if errors else (lines[0] if lines else "")
     if proc.returncode == 1 and errors and all(

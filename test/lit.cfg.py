@@ -36,3 +36,9 @@ cc = shutil.which("cc") or "cc"
 if getattr(config, "dlc_sanitize", False):
     cc += " -fsanitize=address,undefined"
 config.substitutions.append(("%cc", cc))
+
+# ptxas (CUDA toolkit) turns PTX into cubins; the tests that need it say
+# REQUIRES: ptxas.
+cuda_bin = os.path.join(os.environ.get("CUDA_PATH", "/usr/local/cuda"), "bin")
+if shutil.which("ptxas", path=cuda_bin + os.pathsep + os.environ.get("PATH", "")):
+    config.available_features.add("ptxas")

@@ -78,6 +78,13 @@ cl::opt<int64_t> gpuBlockSize(
              "model chooses per kernel)"),
     cl::value_desc("N"), cl::init(0), cl::cat(dlcCategory));
 
+cl::opt<std::string> saveImagesDir(
+    "save-images",
+    cl::desc("GPU targets: also write every kernel image the library embeds "
+             "to DIR as NAME.ARCH.cubin, NAME.ARCH.ptx or NAME.ARCH.hsaco "
+             "(for cuobjdump, llvm-readelf, llvm-objdump)"),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(dlcCategory));
+
 cl::opt<std::string> kernelStatsPath(
     "kernel-stats",
     cl::desc("--target=cuda: write ptxas's per-kernel registers and spills "
@@ -373,6 +380,21 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
              std::to_string(k.stackBytes) + "\n";
     if (writeBytes(kernelStatsPath, csv))
       return 1;
+  }
+  if (!saveImagesDir.empty()) {
+    if (std::error_code ec = sys::fs::create_directories(saveImagesDir))
+      return fail("cannot create folder '" + saveImagesDir +
+                  "': " + ec.message());
+    for (const auto &image : compiled->signature.images) {
+      SmallString<256> path(saveImagesDir);
+      const char *ext = image.format == 1   ? "cubin"
+                        : image.format == 2 ? "ptx"
+                                            : "hsaco";
+      sys::path::append(path, compiled->signature.name + "." + image.arch +
+                                  "." + ext);
+      if (writeBytes(path, image.data))
+        return 1;
+    }
   }
   StringRef objectBytes(compiled->object.data(), compiled->object.size());
   if (kind == EmitKind::Obj)

@@ -177,10 +177,12 @@ def GPUPrepareMath : Pass<"dlc-gpu-prepare-math", "mlir::ModuleOp"> {
     Inside `gpu.launch` bodies and `gpu.module`s: math ops on f16/bf16 are
     computed in f32, composite functions are expanded (tanh, powf, ...),
     and transcendental functions get polynomial approximations (exp, log,
-    erf, tanh, sin, cos, atan, ...), so that kernels need neither libdevice
-    nor the ROCm device libraries and the host emulation computes the same
-    values as the GPU. Math on f64 that has no such rewrite is an error
-    naming the op.
+    erf, tanh, sin, cos, atan, ...), f64 exp and log get double-precision
+    range reductions and series, and integer powers become square-and-
+    multiply over the exponent's bits, so that kernels need neither
+    libdevice nor the ROCm device libraries and the host emulation computes
+    the same values as the GPU. Math on f64 that has no such rewrite is an
+    error naming the op.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
