@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Compares dlc's CPU code for the real models with onnxruntime (CPU).
+"""Compares dlc's code for the real models with onnxruntime (CPU).
 
-    scripts/compare_models.py --dlc-run build/bin/dlc-run
+    scripts/compare_models.py --dlc-run build/bin/dlc-run [--target cpu]
         [--models resnet50,mobilenet_v2,bert_base] [--rtol 1e-4] [--atol 1e-4]
+
+--target is dlc-run's: cpu (default), gpu-emu (the GPU-mapped kernels run
+on the host) or cuda:sm_XY on a machine with a GPU.
 
 Each model of scripts/export_models.py (exported into .cache/models when
 missing) gets random inputs from a fixed seed (images: standard normal;
@@ -54,6 +57,7 @@ def random_inputs(model, seed=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dlc-run", required=True)
+    parser.add_argument("--target", default="cpu")
     parser.add_argument("--models", default="resnet50,mobilenet_v2,bert_base")
     parser.add_argument("--rtol", default="1e-4")
     parser.add_argument("--atol", default="1e-4")
@@ -85,7 +89,7 @@ def main():
                     f.write(t.SerializeToString())
             start = time.time()
             proc = subprocess.run(
-                [args.dlc_run, path, "--target=cpu", "--test-dir", d,
+                [args.dlc_run, path, "--target=" + args.target, "--test-dir", d,
                  "--rtol", args.rtol, "--atol", args.atol],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 timeout=args.timeout)
@@ -93,12 +97,12 @@ def main():
         text = proc.stdout.decode(errors="replace").strip()
         if proc.returncode == 0:
             passed += 1
-            print("PASS %s (%.1fs): matches onnxruntime within rtol %s, "
-                  "atol %s" % (name, took, args.rtol, args.atol))
+            print("PASS %s (%s, %.1fs): matches onnxruntime within rtol %s, "
+                  "atol %s" % (name, args.target, took, args.rtol, args.atol))
         else:
             failed += 1
-            print("FAIL %s (%.1fs)\n    %s" % (
-                name, took, "\n    ".join(text.splitlines()[-5:])))
+            print("FAIL %s (%s, %.1fs)\n    %s" % (
+                name, args.target, took, "\n    ".join(text.splitlines()[-5:])))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -81,8 +81,14 @@ struct GPUMapLoopsPass : dlc::impl::GPUMapLoopsBase<GPUMapLoopsPass> {
     });
     auto kind = hasInnerLoops ? dlc::gpu::KernelKind::PerThreadReduction
                               : dlc::gpu::KernelKind::Elementwise;
+    // Elementwise kernels whose innermost dimension is a multiple of the
+    // vector width give each thread that many consecutive elements: the
+    // copies of the body touch adjacent addresses, which the GPU back ends
+    // merge into 128-bit loads and stores.
+    int64_t vector = dlc::gpu::chooseVectorWidth(kind, trips.back());
+    int64_t threads = total / vector;
     dlc::gpu::LaunchShape shape =
-        dlc::gpu::chooseLaunch(kind, total, blockSize);
+        dlc::gpu::chooseLaunch(kind, threads, blockSize);
     if (shape.grid > dlc::gpu::kMaxGridX)
       return loop.emitError("dlc-gpu-map-loops: ")
              << total << " iterations exceed the largest grid";
@@ -92,26 +98,33 @@ struct GPUMapLoopsPass : dlc::impl::GPUMapLoopsBase<GPUMapLoopsPass> {
     gpu::LaunchOp launch = createLaunch(b, loc, shape);
     b.setInsertionPoint(launch.getBody().front().getTerminator());
     // linear = blockIdx.x * blockDim.x + threadIdx.x, guarded by
-    // linear < total; the last loop dimension varies fastest.
+    // linear < threads; the last loop dimension varies fastest.
+    // (The block size is the constant, not gpu.block_dim, which the AMD
+    // back end would read through a device-library call.)
     Value linear = arith::AddIOp::create(
         b, loc,
-        arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                              launch.getBlockSize().x),
+        arith::MulIOp::create(
+            b, loc, launch.getBlockIds().x,
+            arith::ConstantIndexOp::create(b, loc, shape.block)),
         launch.getThreadIds().x);
     Value inRange = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ult, linear,
-        arith::ConstantIndexOp::create(b, loc, total));
+        arith::ConstantIndexOp::create(b, loc, threads));
     auto guard = scf::IfOp::create(b, loc, inRange, /*withElse=*/false);
     b.setInsertionPoint(guard.thenBlock()->getTerminator());
-    IRMapping map;
+    SmallVector<Value> indices(rank);
     Value rest = linear;
     for (int d = int(rank) - 1; d >= 0; --d) {
+      int64_t n = d == int(rank) - 1 ? trips[d] / vector : trips[d];
       Value index = rest;
       if (d > 0) {
-        Value n = arith::ConstantIndexOp::create(b, loc, trips[d]);
-        index = arith::RemUIOp::create(b, loc, rest, n);
-        rest = arith::DivUIOp::create(b, loc, rest, n);
+        Value nv = arith::ConstantIndexOp::create(b, loc, n);
+        index = arith::RemUIOp::create(b, loc, rest, nv);
+        rest = arith::DivUIOp::create(b, loc, rest, nv);
       }
+      indices[d] = index;
+    }
+    auto toIv = [&](unsigned d, Value index) -> Value {
       Value iv = index;
       if (steps[d] != 1)
         iv = arith::MulIOp::create(
@@ -119,10 +132,29 @@ struct GPUMapLoopsPass : dlc::impl::GPUMapLoopsBase<GPUMapLoopsPass> {
       if (lbs[d] != 0)
         iv = arith::AddIOp::create(
             b, loc, iv, arith::ConstantIndexOp::create(b, loc, lbs[d]));
-      map.map(loop.getInductionVars()[d], iv);
+      return iv;
+    };
+    IRMapping map;
+    for (unsigned d = 0; d + 1 < rank; ++d)
+      map.map(loop.getInductionVars()[d], toIv(d, indices[d]));
+    Value inner = indices[rank - 1];
+    if (vector > 1)
+      inner = arith::MulIOp::create(
+          b, loc, inner, arith::ConstantIndexOp::create(b, loc, vector));
+    // One mapping per vector lane; each op is cloned for every lane before
+    // the next op, so that the lanes' loads (and stores) are adjacent and
+    // no store separates loads the back end should merge.
+    SmallVector<IRMapping> lanes(vector, map);
+    for (int64_t u = 0; u < vector; ++u) {
+      Value index = inner;
+      if (u > 0)
+        index = arith::AddIOp::create(
+            b, loc, inner, arith::ConstantIndexOp::create(b, loc, u));
+      lanes[u].map(loop.getInductionVars()[rank - 1], toIv(rank - 1, index));
     }
     for (Operation &op : loop.getBody()->without_terminator())
-      b.clone(op, map);
+      for (int64_t u = 0; u < vector; ++u)
+        b.clone(op, lanes[u]);
     loop.erase();
     return success();
   }
@@ -195,6 +227,14 @@ struct GPUMapLoopsPass : dlc::impl::GPUMapLoopsBase<GPUMapLoopsPass> {
           copy.erase();
           op = loop;
         }
+      }
+      if (isa<gpu::LaunchOp>(op)) {
+        // Mapped already (a tiled contraction).
+        if (failed(wrapSerial(run)))
+          return signalPassFailure();
+        run.clear();
+        inRun.clear();
+        continue;
       }
       if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
         if (failed(wrapSerial(run)) || failed(mapLoop(loop)))

@@ -219,6 +219,46 @@ struct ExpandLogF64 : OpRewritePattern<math::LogOp> {
   }
 };
 
+/// Math ops the GPU back ends select natively become calls of the LLVM
+/// intrinsic itself: convert-gpu-to-nvvm/rocdl would otherwise turn them
+/// into libdevice/OCML calls (__nv_sqrtf, __ocml_floor_f32), which the
+/// kernels cannot link.
+template <typename MathOp>
+struct ToLLVMIntrinsic : OpRewritePattern<MathOp> {
+  ToLLVMIntrinsic(MLIRContext *ctx, StringRef name)
+      : OpRewritePattern<MathOp>(ctx), name(name) {}
+  LogicalResult matchAndRewrite(MathOp op,
+                                PatternRewriter &rewriter) const override {
+    Type t = op.getType();
+    if (!isa<FloatType>(t))
+      return failure();
+    std::string suffix = t.isF32() ? "f32" : t.isF64() ? "f64"
+                         : t.isF16() ? "f16" : "";
+    if (suffix.empty())
+      return failure();
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, t, rewriter.getStringAttr(name + "." + suffix),
+        ValueRange(op->getOperands()));
+    return success();
+  }
+  std::string name;
+};
+
+/// x mod y (C fmod) as x - trunc(x / y) * y, so that no library call is
+/// needed; exact while the quotient is below 2^24 (f32).
+struct ExpandRemF : OpRewritePattern<arith::RemFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::RemFOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value q = arith::DivFOp::create(rewriter, loc, op.getLhs(), op.getRhs());
+    Value t = math::TruncOp::create(rewriter, loc, q);
+    Value p = arith::MulFOp::create(rewriter, loc, t, op.getRhs());
+    rewriter.replaceOpWithNewOp<arith::SubFOp>(op, op.getLhs(), p);
+    return success();
+  }
+};
+
 struct GPUPrepareMathPass
     : dlc::impl::GPUPrepareMathBase<GPUPrepareMathPass> {
   using GPUPrepareMathBase::GPUPrepareMathBase;
@@ -234,8 +274,17 @@ struct GPUPrepareMathPass
     auto all = [](StringRef) { return true; };
     populateMathF32ExpansionPatterns(patterns, all);
     populateMathPolynomialApproximationPatterns(patterns, all);
-    patterns.add<ExpandIPowI, ExpandExpF64, ExpandLogF64>(ctx);
+    patterns.add<ExpandIPowI, ExpandExpF64, ExpandLogF64, ExpandRemF>(ctx);
     FrozenRewritePatternSet frozen(std::move(patterns));
+    // A second round, once the rewrites above have settled.
+    RewritePatternSet intrinsics(ctx);
+    intrinsics.add<ToLLVMIntrinsic<math::SqrtOp>>(ctx, "llvm.sqrt");
+    intrinsics.add<ToLLVMIntrinsic<math::FloorOp>>(ctx, "llvm.floor");
+    intrinsics.add<ToLLVMIntrinsic<math::CeilOp>>(ctx, "llvm.ceil");
+    intrinsics.add<ToLLVMIntrinsic<math::TruncOp>>(ctx, "llvm.trunc");
+    intrinsics.add<ToLLVMIntrinsic<math::RoundOp>>(ctx, "llvm.round");
+    intrinsics.add<ToLLVMIntrinsic<math::RoundEvenOp>>(ctx, "llvm.roundeven");
+    FrozenRewritePatternSet frozenIntrinsics(std::move(intrinsics));
 
     SmallVector<Operation *> roots;
     getOperation().walk([&](Operation *op) {
@@ -246,6 +295,10 @@ struct GPUPrepareMathPass
     });
     for (Operation *root : roots) {
       if (failed(applyPatternsGreedily(root, frozen))) {
+        root->emitError("dlc-gpu-prepare-math: rewriting did not converge");
+        return signalPassFailure();
+      }
+      if (failed(applyPatternsGreedily(root, frozenIntrinsics))) {
         root->emitError("dlc-gpu-prepare-math: rewriting did not converge");
         return signalPassFailure();
       }

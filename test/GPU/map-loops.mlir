@@ -8,15 +8,15 @@
 // CHECK-LABEL: func.func @f(
 // CHECK: %[[C32:.+]] = arith.constant 32 : index
 // CHECK: gpu.launch blocks(%[[BX:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c1{{[_0-9]*}}, %{{.+}} = %c1{{[_0-9]*}}, %{{.+}} = %c1{{[_0-9]*}}) threads(%[[TX:.+]], %{{.+}}, %{{.+}}) in (%[[BD:.+]] = %[[C32]], %{{.+}} = %c1{{[_0-9]*}}, %{{.+}} = %c1{{[_0-9]*}})
-// CHECK: %[[M:.+]] = arith.muli %[[BX]], %[[BD]]
+// CHECK: %[[M:.+]] = arith.muli %[[BX]], %c32{{[_0-9]*}}
 // CHECK: %[[LIN:.+]] = arith.addi %[[M]], %[[TX]]
 // CHECK: %[[IN:.+]] = arith.cmpi ult, %[[LIN]], %{{.+}} : index
 // CHECK: scf.if %[[IN]]
 // CHECK: %[[J:.+]] = arith.remui %[[LIN]], %[[N3:.+]] : index
 // CHECK: %[[I:.+]] = arith.divui %[[LIN]], %[[N3]] : index
-// CHECK: %[[J2:.+]] = arith.muli %[[J]], %{{.+}} : index
-// CHECK: %[[J3:.+]] = arith.addi %[[J2]], %{{.+}} : index
-// CHECK: %[[I2:.+]] = arith.addi %[[I]], %{{.+}} : index
+// CHECK-DAG: %[[J2:.+]] = arith.muli %[[J]], %{{.+}} : index
+// CHECK-DAG: %[[J3:.+]] = arith.addi %[[J2]], %{{.+}} : index
+// CHECK-DAG: %[[I2:.+]] = arith.addi %[[I]], %{{.+}} : index
 // CHECK: %[[V:.+]] = memref.load %{{.+}}[%[[I2]], %[[J3]]]
 // CHECK: math.exp %[[V]]
 // CHECK: memref.store
@@ -75,7 +75,8 @@ func.func @f(%a: memref<1000x16xf32>, %b: memref<16x100xf32>, %c: memref<1000x10
 
 // Scalar work at the top level (a 0-d result) runs in a launch of one
 // thread together with the pure ops computing from it; views stay on the
-// host; a whole-buffer copy becomes one thread per element.
+// host; a whole-buffer copy becomes one thread per 4 consecutive elements
+// (an innermost dimension of 4: 3 threads, each loading then storing 4).
 // CHECK-LABEL: func.func @f(
 // CHECK: %[[VIEW:.+]] = memref.view
 // CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) threads({{.+}}) in (%{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}})
@@ -84,9 +85,9 @@ func.func @f(%a: memref<1000x16xf32>, %b: memref<16x100xf32>, %c: memref<1000x10
 // CHECK-NEXT: memref.store
 // CHECK-NEXT: gpu.terminator
 // CHECK: gpu.launch
-// CHECK: arith.cmpi ult, %{{.+}}, %c12
-// CHECK: memref.load %{{.+}} : memref<3x4xf32>
-// CHECK: memref.store %{{.+}} : memref<3x4xf32>
+// CHECK: arith.cmpi ult, %{{.+}}, %c3
+// CHECK-COUNT-4: memref.load %{{.+}} : memref<3x4xf32>
+// CHECK-COUNT-4: memref.store %{{.+}} : memref<3x4xf32>
 // CHECK-NOT: memref.copy
 func.func @f(%a: memref<f32>, %arena: memref<64xi8>, %src: memref<3x4xf32>, %dst: memref<3x4xf32>) {
   %c0 = arith.constant 0 : index

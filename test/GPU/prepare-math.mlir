@@ -1,15 +1,16 @@
 // RUN: dlc-opt %s --split-input-file --verify-diagnostics --dlc-gpu-prepare-math | FileCheck %s
 
 // Inside kernels, transcendental functions become polynomials (no call to
-// a device library remains), f16 math runs in f32, powf is expanded; math
-// outside kernels is left to the host's lowering.
+// a device library remains), f16 math runs in f32, powf is expanded, and
+// sqrt calls the LLVM intrinsic (which the GPU back ends select natively);
+// math outside kernels is left to the host's lowering.
 // CHECK-LABEL: func.func @f(
 // CHECK: gpu.launch
 // CHECK-NOT: math.exp
 // CHECK-NOT: math.tanh
 // CHECK-NOT: math.powf
 // CHECK-NOT: math.erf
-// CHECK: math.sqrt %{{.+}} : f32
+// CHECK: llvm.call_intrinsic "llvm.sqrt.f32"(%{{.+}}) : (f32) -> f32
 // CHECK: arith.extf %{{.+}} : f16 to f32
 // CHECK: arith.truncf %{{.+}} : f32 to f16
 // CHECK: gpu.terminator

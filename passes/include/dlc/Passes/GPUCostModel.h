@@ -55,6 +55,15 @@ inline LaunchShape chooseLaunch(KernelKind kind, int64_t iterations,
   return shape;
 }
 
+/// Consecutive innermost iterations one thread of an elementwise kernel
+/// runs (4: 128-bit accesses for 32-bit elements); 1 when the innermost
+/// trip count is not a multiple or the kernel runs reduction loops.
+inline int64_t chooseVectorWidth(KernelKind kind, int64_t innermostTrips) {
+  if (kind != KernelKind::Elementwise || innermostTrips % 4 != 0)
+    return 1;
+  return 4;
+}
+
 } // namespace dlc::gpu
 
 #endif // DLC_PASSES_GPUCOSTMODEL_H
