@@ -190,7 +190,7 @@ std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg) {
                                 : "") +
          "dlc-outline-parallel{func=" + funcName + "},"
          "lower-affine,convert-scf-to-cf,"
-         "expand-strided-metadata,convert-math-to-funcs,"
+         "expand-strided-metadata,lower-affine,convert-math-to-funcs,"
          "convert-math-to-llvm,convert-math-to-libm,"
          "finalize-memref-to-llvm,convert-arith-to-llvm,"
          "convert-index-to-llvm,"

@@ -126,7 +126,8 @@ Expected<GPUOptions> parseGPUTarget(StringRef target) {
 }
 
 std::string gpuMappingPipeline(StringRef funcName, int64_t blockSize) {
-  return ("builtin.module(convert-linalg-to-parallel-loops,canonicalize,"
+  return ("builtin.module(dlc-gpu-tile-contractions,"
+          "convert-linalg-to-parallel-loops,canonicalize,"
           "dlc-gpu-map-loops{func=" +
           funcName + " block-size=" + std::to_string(blockSize) +
           "},dlc-gpu-prepare-math,canonicalize)")
@@ -143,7 +144,7 @@ std::string gpuOutliningPipeline(StringRef funcName) {
 
 static std::string hostLoweringPipeline() {
   return "builtin.module(lower-affine,convert-scf-to-cf,"
-         "expand-strided-metadata,finalize-memref-to-llvm,"
+         "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
          "convert-arith-to-llvm,convert-index-to-llvm,"
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
          "convert-cf-to-llvm,reconcile-unrealized-casts)";

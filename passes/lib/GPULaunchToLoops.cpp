@@ -1,13 +1,16 @@
 //===- GPULaunchToLoops.cpp - run GPU launches on the host ----------------===//
 //
 // The host emulation of GPU-mapped kernels: blocks become an scf.parallel
-// (distributed over the CPU thread pool later), threads serial scf.for
-// loops inside it, and the kernel body runs unchanged.
+// (distributed over the CPU thread pool later), threads serial loops inside
+// it, and the kernel body runs unchanged. Barriers split the body into
+// phases, each its own loop over the threads.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Passes/Passes.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_GPULAUNCHTOLOOPS
@@ -18,45 +21,42 @@ using namespace mlir;
 
 namespace {
 
-struct GPULaunchToLoopsPass
-    : dlc::impl::GPULaunchToLoopsBase<GPULaunchToLoopsPass> {
-  using GPULaunchToLoopsBase::GPULaunchToLoopsBase;
+bool containsBarrier(Operation *op) {
+  return op
+      ->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
+      .wasInterrupted();
+}
 
-  LogicalResult emulate(gpu::LaunchOp launch) {
+/// Emulates one launch.
+class Emulator {
+public:
+  explicit Emulator(gpu::LaunchOp launch) : launch(launch) {}
+
+  LogicalResult run() {
     if (launch.getAsyncToken() || !launch.getAsyncDependencies().empty() ||
-        launch.getDynamicSharedMemorySize() ||
-        launch.getNumWorkgroupAttributions() ||
-        launch.getNumPrivateAttributions() || launch.hasClusterSize())
+        launch.getDynamicSharedMemorySize() || launch.hasClusterSize())
       return launch.emitError("dlc-gpu-launch-to-loops: only synchronous "
-                              "launches without shared memory or clusters "
-                              "can run on the host");
+                              "launches without dynamic shared memory or "
+                              "clusters can run on the host");
     Region &body = launch.getBody();
     if (!body.hasOneBlock())
       return launch.emitError(
           "dlc-gpu-launch-to-loops: the kernel body has several blocks");
-    WalkResult barrier = body.walk([](gpu::BarrierOp op) {
-      op.emitError("dlc-gpu-launch-to-loops: a kernel with barriers cannot "
-                   "run its threads as a serial loop");
-      return WalkResult::interrupt();
-    });
-    if (barrier.wasInterrupted())
-      return failure();
-
     Location loc = launch.getLoc();
     OpBuilder b(launch);
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value one = arith::ConstantIndexOp::create(b, loc, 1);
-    gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
-    gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+    zero = arith::ConstantIndexOp::create(b, loc, 0);
+    one = arith::ConstantIndexOp::create(b, loc, 1);
+    grid = launch.getGridSizeOperandValues();
+    block = launch.getBlockSizeOperandValues();
     auto blocks = scf::ParallelOp::create(
         b, loc, ValueRange{zero, zero, zero},
         ValueRange{grid.x, grid.y, grid.z}, ValueRange{one, one, one});
     b.setInsertionPoint(blocks.getBody()->getTerminator());
     IRMapping map;
-    gpu::KernelDim3 blockIds = launch.getBlockIds();
-    map.map(blockIds.x, blocks.getInductionVars()[0]);
-    map.map(blockIds.y, blocks.getInductionVars()[1]);
-    map.map(blockIds.z, blocks.getInductionVars()[2]);
+    gpu::KernelDim3 ids = launch.getBlockIds();
+    map.map(ids.x, blocks.getInductionVars()[0]);
+    map.map(ids.y, blocks.getInductionVars()[1]);
+    map.map(ids.z, blocks.getInductionVars()[2]);
     gpu::KernelDim3 gridArgs = launch.getGridSize();
     gpu::KernelDim3 blockArgs = launch.getBlockSize();
     map.map(gridArgs.x, grid.x);
@@ -65,32 +65,203 @@ struct GPULaunchToLoopsPass
     map.map(blockArgs.x, block.x);
     map.map(blockArgs.y, block.y);
     map.map(blockArgs.z, block.z);
-    gpu::KernelDim3 threadIds = launch.getThreadIds();
-    // for tz, for ty, for tx: x varies fastest, as in a warp.
-    auto tz = scf::ForOp::create(b, loc, zero, block.z, one);
-    b.setInsertionPoint(tz.getBody()->getTerminator());
+    // Workgroup memory: one buffer per block.
+    for (BlockArgument arg : launch.getWorkgroupAttributions()) {
+      auto type = cast<MemRefType>(arg.getType());
+      auto host = MemRefType::get(type.getShape(), type.getElementType());
+      map.map(arg, memref::AllocaOp::create(b, loc, host));
+    }
+    // Private memory: one slot per thread (indexed by the linear thread id
+    // through a subview made in every phase).
+    if (!launch.getPrivateAttributions().empty()) {
+      auto n = [](Value v) { return getConstantIntValue(v); };
+      auto x = n(block.x), y = n(block.y), z = n(block.z);
+      if (!x || !y || !z)
+        return launch.emitError("dlc-gpu-launch-to-loops: private memory "
+                                "needs constant block sizes");
+      threadsPerBlock = *x * *y * *z;
+      for (BlockArgument arg : launch.getPrivateAttributions()) {
+        auto type = cast<MemRefType>(arg.getType());
+        SmallVector<int64_t> shape{threadsPerBlock};
+        shape.append(type.getShape().begin(), type.getShape().end());
+        privateSlots.push_back(
+            {arg, memref::AllocaOp::create(
+                      b, loc, MemRefType::get(shape, type.getElementType()))});
+      }
+    }
+    SmallVector<Operation *> ops;
+    for (Operation &op : body.front().without_terminator())
+      ops.push_back(&op);
+    if (failed(emitPhases(ops, map, b)))
+      return failure();
+    launch.erase();
+    return success();
+  }
+
+private:
+  /// Emits `ops` at block level: runs between barriers become loops over
+  /// the threads; loops holding barriers stay block-level loops.
+  LogicalResult emitPhases(ArrayRef<Operation *> ops, IRMapping &map,
+                           OpBuilder &b) {
+    SmallVector<Operation *> phase;
+    auto flush = [&]() -> LogicalResult {
+      if (phase.empty())
+        return success();
+      LogicalResult r = emitThreads(phase, map, b);
+      phase.clear();
+      return r;
+    };
+    for (Operation *op : ops) {
+      if (isa<gpu::ReturnOp>(op))
+        return op->emitError("dlc-gpu-launch-to-loops: an early return "
+                             "from a kernel is not supported");
+      if (isa<gpu::BarrierOp>(op)) {
+        if (failed(flush()))
+          return failure();
+        continue;
+      }
+      if (!containsBarrier(op)) {
+        phase.push_back(op);
+        continue;
+      }
+      if (failed(flush()))
+        return failure();
+      auto loop = dyn_cast<scf::ForOp>(op);
+      if (!loop || loop.getNumResults() != 0)
+        return op->emitError("dlc-gpu-launch-to-loops: a barrier inside "
+                             "this op cannot be emulated (only in the "
+                             "kernel body or in an scf.for without results)");
+      // Block-level loop: its bounds must not depend on the thread.
+      IRMapping blockMap = map;
+      Value lb, ub, step;
+      if (failed(materialize(loop.getLowerBound(), blockMap, b, false, lb)) ||
+          failed(materialize(loop.getUpperBound(), blockMap, b, false, ub)) ||
+          failed(materialize(loop.getStep(), blockMap, b, false, step)))
+        return failure();
+      auto outer = scf::ForOp::create(b, loop.getLoc(), lb, ub, step);
+      OpBuilder inner(outer.getBody()->getTerminator());
+      IRMapping loopMap = map;
+      loopMap.map(loop.getInductionVar(), outer.getInductionVar());
+      SmallVector<Operation *> bodyOps;
+      for (Operation &o : loop.getBody()->without_terminator())
+        bodyOps.push_back(&o);
+      if (failed(emitPhases(bodyOps, loopMap, inner)))
+        return failure();
+    }
+    return flush();
+  }
+
+  /// Recomputes `v` (defined in the kernel body, outside the current
+  /// phase) from pure ops; `perThread` allows thread ids.
+  LogicalResult materialize(Value v, IRMapping &map, OpBuilder &b,
+                            bool perThread, Value &out) {
+    if (Value m = map.lookupOrNull(v)) {
+      out = m;
+      return success();
+    }
+    Operation *def = v.getDefiningOp();
+    if (!def) {
+      if (auto arg = dyn_cast<BlockArgument>(v);
+          arg && launch.getBody().isAncestor(arg.getParentRegion()))
+        return launch.emitError("dlc-gpu-launch-to-loops: ")
+               << (perThread ? "a loop variable" : "a thread id")
+               << " is used where it cannot be emulated";
+      out = v; // defined above the launch
+      return success();
+    }
+    if (!launch.getBody().isAncestor(def->getParentRegion())) {
+      out = v;
+      return success();
+    }
+    if (def->getNumRegions() != 0 || !isPure(def))
+      return def->emitError("dlc-gpu-launch-to-loops: a value computed "
+                            "before a barrier is used after it; only "
+                            "index computations can cross a barrier");
+    for (Value operand : def->getOperands()) {
+      Value m;
+      if (failed(materialize(operand, map, b, perThread, m)))
+        return failure();
+    }
+    Operation *clone = b.clone(*def, map);
+    out = clone->getResult(cast<OpResult>(v).getResultNumber());
+    return success();
+  }
+
+  /// One phase: for tz, for ty, for tx (x fastest, as in a warp).
+  LogicalResult emitThreads(ArrayRef<Operation *> ops, IRMapping &blockMap,
+                            OpBuilder &outer) {
+    Location loc = launch.getLoc();
+    auto tz = scf::ForOp::create(outer, loc, zero, block.z, one);
+    OpBuilder b(tz.getBody()->getTerminator());
     auto ty = scf::ForOp::create(b, loc, zero, block.y, one);
     b.setInsertionPoint(ty.getBody()->getTerminator());
     auto tx = scf::ForOp::create(b, loc, zero, block.x, one);
     b.setInsertionPoint(tx.getBody()->getTerminator());
+    IRMapping map = blockMap;
+    gpu::KernelDim3 threadIds = launch.getThreadIds();
     map.map(threadIds.x, tx.getInductionVar());
     map.map(threadIds.y, ty.getInductionVar());
     map.map(threadIds.z, tz.getInductionVar());
-    for (Operation &op : body.front().without_terminator()) {
-      if (isa<gpu::ReturnOp>(op))
-        return op.emitError("dlc-gpu-launch-to-loops: an early return "
-                            "from a kernel is not supported");
-      b.clone(op, map);
+    if (!privateSlots.empty()) {
+      // linear = (tz * by + ty) * bx + tx
+      Value linear = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(
+              b, loc,
+              arith::AddIOp::create(
+                  b, loc,
+                  arith::MulIOp::create(b, loc, tz.getInductionVar(),
+                                        block.y),
+                  ty.getInductionVar()),
+              block.x),
+          tx.getInductionVar());
+      for (auto &[arg, slots] : privateSlots) {
+        auto type = cast<MemRefType>(slots.getType());
+        int64_t rank = type.getRank();
+        SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+            sizes, strides(rank, b.getIndexAttr(1));
+        offsets[0] = linear;
+        sizes.push_back(b.getIndexAttr(1));
+        for (int64_t d = 1; d < rank; ++d)
+          sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+        auto reduced = memref::SubViewOp::inferRankReducedResultType(
+            type.getShape().drop_front(), type, offsets, sizes, strides);
+        map.map(arg, memref::SubViewOp::create(
+                         b, loc, cast<MemRefType>(reduced), slots, offsets,
+                         sizes, strides));
+      }
     }
-    launch.erase();
+    for (Operation *op : ops) {
+      // Values from earlier phases (and from above, inside regions).
+      llvm::SetVector<Value> used(op->getOperands().begin(),
+                                  op->getOperands().end());
+      getUsedValuesDefinedAbove(op->getRegions(), used);
+      for (Value v : used) {
+        Value m;
+        if (failed(materialize(v, map, b, true, m)))
+          return failure();
+      }
+      b.clone(*op, map);
+    }
     return success();
   }
+
+  gpu::LaunchOp launch;
+  Value zero, one;
+  gpu::KernelDim3 grid, block;
+  int64_t threadsPerBlock = 0;
+  SmallVector<std::pair<Value, Value>> privateSlots;
+};
+
+struct GPULaunchToLoopsPass
+    : dlc::impl::GPULaunchToLoopsBase<GPULaunchToLoopsPass> {
+  using GPULaunchToLoopsBase::GPULaunchToLoopsBase;
 
   void runOnOperation() override {
     SmallVector<gpu::LaunchOp> launches;
     getOperation().walk([&](gpu::LaunchOp op) { launches.push_back(op); });
     for (gpu::LaunchOp launch : launches)
-      if (failed(emulate(launch)))
+      if (failed(Emulator(launch).run()))
         return signalPassFailure();
   }
 };

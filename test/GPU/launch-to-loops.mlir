@@ -33,14 +33,73 @@ func.func @f(%a: memref<128xf32>) {
 
 // -----
 
-// A serial loop over threads cannot honour a barrier.
+// Barriers split the body into phases, each a loop over the threads; a
+// barrier inside a uniform loop keeps that loop at block level. Workgroup
+// memory is one buffer per block, private memory one slot per thread
+// (a subview at the linear thread id), and index values computed before a
+// barrier are recomputed after it.
+// CHECK-LABEL: func.func @f(
+// CHECK: scf.parallel
+// CHECK: %[[SH:.+]] = memref.alloca() : memref<32xf32>
+// CHECK: %[[PR:.+]] = memref.alloca() : memref<32x2xf32>
+// Phase 1: every thread writes its slot of shared memory.
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for %[[T1:.+]] = %{{.+}} to %c32
+// CHECK: memref.subview %[[PR]][%{{.+}}, 0] [1, 2] [1, 1]
+// CHECK: memref.store %{{.+}}, %[[SH]][%[[T1]]]
+// The uniform loop with a barrier stays outside the thread loops.
+// CHECK: scf.for %[[K:.+]] = %c0{{.*}} to %c3
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for %[[T2:.+]] = %{{.+}} to %c32
+// CHECK: %[[R:.+]] = arith.subi %c31{{.*}}, %[[T2]]
+// CHECK: memref.load %[[SH]][%[[R]]]
+// CHECK: %[[K1:.+]] = arith.remui %[[K]], %c3
+// CHECK: memref.store %{{.+}}, %subview[%[[K1]]] : memref<2xf32, strided<[1], offset: ?>>
+// Phase 3: after the loop.
+// CHECK: scf.for %[[T3:.+]] = %{{.+}} to %c32
+// CHECK: memref.store %{{.+}}, %arg0[%[[T3]]]
+func.func @f(%a: memref<32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c31 = arith.constant 31 : index
+  %c32 = arith.constant 32 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c32, %sy = %c1, %sz = %c1)
+             workgroup(%sh : memref<32xf32, #gpu.address_space<workgroup>>)
+             private(%pr : memref<2xf32, #gpu.address_space<private>>) {
+    %rev = arith.subi %c31, %tx : index
+    %v = memref.load %a[%tx] : memref<32xf32>
+    memref.store %v, %sh[%tx] : memref<32xf32, #gpu.address_space<workgroup>>
+    scf.for %k = %c0 to %c3 step %c1 {
+      gpu.barrier
+      %w = memref.load %sh[%rev] : memref<32xf32, #gpu.address_space<workgroup>>
+      %k1 = arith.remui %k, %c3 : index
+      memref.store %w, %pr[%k1] : memref<2xf32, #gpu.address_space<private>>
+    }
+    gpu.barrier
+    %x = memref.load %pr[%c0] : memref<2xf32, #gpu.address_space<private>>
+    memref.store %x, %a[%tx] : memref<32xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// A loaded value cannot cross a barrier: each thread would need its own
+// copy.
 func.func @f(%a: memref<128xf32>) {
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
              threads(%tx, %ty, %tz) in (%sx = %c32, %sy = %c1, %sz = %c1) {
-    // expected-error @below {{a kernel with barriers cannot run its threads as a serial loop}}
+    // expected-error @below {{a value computed before a barrier is used after it}}
+    %v = memref.load %a[%tx] : memref<128xf32>
     gpu.barrier
+    memref.store %v, %a[%tx] : memref<128xf32>
     gpu.terminator
   }
   return

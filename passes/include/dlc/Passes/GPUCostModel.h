@@ -64,6 +64,32 @@ inline int64_t chooseVectorWidth(KernelKind kind, int64_t innermostTrips) {
   return 4;
 }
 
+/// Shared-memory tiling of a matrix product C[MxN] += A[MxK] B[KxN]: each
+/// block computes a tileM x tileN tile of C, staging tileK-deep slices of
+/// A and B in shared memory; each of its threads accumulates a
+/// threadM x threadN sub-tile in registers.
+struct MatmulTiles {
+  int64_t tileM = 64, tileN = 64, tileK = 16;
+  int64_t threadM = 4, threadN = 4;
+  int64_t threads() const { return (tileM / threadM) * (tileN / threadN); }
+};
+
+/// The tiles for a product, or nothing when the product is too thin for a
+/// 64x64 tile to pay (e.g. a matrix-vector product: the per-thread kernel
+/// is better there).
+inline bool chooseMatmulTiles(int64_t m, int64_t n, int64_t k,
+                              MatmulTiles &tiles) {
+  tiles = MatmulTiles();
+  if (m < 16 || n < 16 || k < 8)
+    return false;
+  if (m < 64) {
+    // Short products (e.g. a batch of a few rows): 16-row tiles.
+    tiles.tileM = 16;
+    tiles.threadM = 1;
+  }
+  return true;
+}
+
 } // namespace dlc::gpu
 
 #endif // DLC_PASSES_GPUCOSTMODEL_H

@@ -153,6 +153,26 @@ def GPUMapLoops : Pass<"dlc-gpu-map-loops", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
+  let summary = "Shared-memory tiled GPU kernels for matrix products";
+  let description = [{
+    Runs on bufferized code before the loops are mapped. Each
+    `linalg.matmul` and `linalg.batch_matmul` on statically shaped f32
+    memrefs (default indexing maps) that the GPU cost model finds large
+    enough becomes a `gpu.launch` over a grid of C tiles (x: column tiles,
+    y: row tiles, z: batch): per tileK-deep step, the block's threads copy
+    the A and B slices into workgroup memory with coalesced loads (zero
+    outside the matrices), synchronize, and each thread accumulates its
+    threadM x threadN sub-tile in private memory with fused multiply-adds;
+    at the end C += the accumulators. Smaller products are left to
+    `dlc-gpu-map-loops`.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def GPULaunchToLoops : Pass<"dlc-gpu-launch-to-loops", "mlir::ModuleOp"> {
   let summary = "Execute GPU launches on the host: blocks as a parallel "
                 "loop, threads as a serial loop inside";
@@ -163,8 +183,13 @@ def GPULaunchToLoops : Pass<"dlc-gpu-launch-to-loops", "mlir::ModuleOp"> {
     loops over the threads of a block, with the launch's block and thread
     ids and sizes replaced by the loop variables and the launch sizes. The
     kernel body, and so the block/thread index arithmetic and tail guards,
-    runs unchanged. A body with a `gpu.barrier` or several blocks is
-    rejected, since a serial loop over threads cannot honour it.
+    runs unchanged. Barriers split the body into phases, each a loop over
+    the threads, so that every thread finishes a phase before any starts
+    the next (a barrier may sit in the body or in an `scf.for` of the body
+    whose bounds do not depend on the thread); index values a later phase
+    needs are recomputed there, workgroup memory becomes one buffer per
+    block and private memory one slot per thread. A kernel that passes any
+    other value across a barrier, or has several blocks, is rejected.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect"];

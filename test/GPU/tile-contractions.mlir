@@ -1,0 +1,62 @@
+// RUN: dlc-opt %s --split-input-file --dlc-gpu-tile-contractions | FileCheck %s
+
+// A 100x90 (K = 70) product: a 2 x 2 grid of 64x64 tiles, 256 threads,
+// A and B slices of depth 16 in workgroup memory, a 4x4 accumulator per
+// thread, two barriers per K step, C += acc at the end with edge guards.
+// CHECK-LABEL: func.func @f(
+// CHECK: gpu.launch blocks(%[[BX:.+]], %[[BY:.+]], %[[BZ:.+]]) in (%{{.+}} = %c2{{.*}}, %{{.+}} = %c2{{.*}}, %{{.+}} = %c1{{.*}}) threads(%[[TX:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) workgroup(%[[AS:.+]] : memref<16x64xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<16x64xf32, #gpu.address_space<workgroup>>) private(%[[ACC:.+]] : memref<4x4xf32, #gpu.address_space<private>>)
+// CHECK: memref.store %{{.+}}, %[[ACC]]
+// CHECK: scf.for %[[K0:.+]] = %c0{{.*}} to %c70{{.*}} step %c16
+// CHECK: memref.load %arg0[
+// CHECK: memref.store %{{.+}}, %[[AS]]
+// CHECK: memref.load %arg1[
+// CHECK: memref.store %{{.+}}, %[[BS]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[AS]]
+// CHECK: memref.load %[[BS]]
+// CHECK: math.fma
+// CHECK: gpu.barrier
+// CHECK: memref.load %arg2[
+// CHECK: arith.addf
+// CHECK: memref.store %{{.+}}, %arg2[
+// CHECK-NOT: linalg.matmul
+func.func @f(%a: memref<100x70xf32>, %b: memref<70x90xf32>, %c: memref<100x90xf32>) {
+  linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x90xf32>) outs(%c : memref<100x90xf32>)
+  return
+}
+
+// -----
+
+// A batched contraction written as linalg.generic with a broadcast A
+// (constant batch index): batch 3 on grid.z, 16-row tiles for 40 rows.
+#a = affine_map<(d0, d1, d2, d3) -> (0, d1, d3)>
+#b = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+#c = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @f(
+// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c2{{.*}}, %{{.+}} = %c3{{.*}}, %{{.+}} = %c3{{.*}}) threads
+// CHECK-SAME: workgroup(%{{.+}} : memref<16x16xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x64xf32, #gpu.address_space<workgroup>>) private(%{{.+}} : memref<1x4xf32, #gpu.address_space<private>>)
+// CHECK: memref.load %arg0[%c0{{.*}}, %{{.+}}, %{{.+}}] : memref<1x40x33xf32>
+func.func @f(%a: memref<1x40x33xf32>, %b: memref<3x33x65xf32>, %c: memref<3x40x65xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x40x33xf32>, memref<3x33x65xf32>) outs(%c : memref<3x40x65xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Too thin for a tile (a matrix-vector product), or not f32: left alone.
+// CHECK-LABEL: func.func @f(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.matmul
+// CHECK: linalg.matmul
+func.func @f(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x1000xf32>,
+             %d: memref<64x64xf16>, %e: memref<64x64xf16>) {
+  linalg.matmul ins(%a, %b : memref<1x512xf32>, memref<512x1000xf32>) outs(%c : memref<1x1000xf32>)
+  linalg.matmul ins(%d, %d : memref<64x64xf16>, memref<64x64xf16>) outs(%e : memref<64x64xf16>)
+  return
+}
