@@ -126,7 +126,7 @@ Expected<GPUOptions> parseGPUTarget(StringRef target) {
 }
 
 std::string gpuMappingPipeline(StringRef funcName, int64_t blockSize) {
-  return ("builtin.module(dlc-gpu-tile-contractions,"
+  return ("builtin.module(dlc-gpu-tile-contractions,dlc-gpu-warp-reductions,"
           "convert-linalg-to-parallel-loops,canonicalize,"
           "dlc-gpu-map-loops{func=" +
           funcName + " block-size=" + std::to_string(blockSize) +
@@ -156,7 +156,12 @@ static std::string deviceLoweringPipeline(GPUVendor vendor, StringRef arch) {
           ? "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv=1}"
           : "convert-gpu-to-rocdl{chipset=" + arch.str() +
                 " use-bare-ptr-memref-call-conv=1}";
-  return "builtin.module(gpu.module(lower-affine,convert-scf-to-cf,"
+  // Waves are 64 lanes on CDNA (gfx9), 32 on RDNA and NVIDIA.
+  unsigned subgroup =
+      vendor == GPUVendor::AMD && arch.starts_with("gfx9") ? 64 : 32;
+  return "builtin.module(gpu.module(dlc-gpu-lower-subgroup-reduce{"
+         "subgroup-size=" + std::to_string(subgroup) +
+         "},lower-affine,convert-scf-to-cf,"
          "expand-strided-metadata,convert-math-to-llvm," +
          convert + ",canonicalize,cse,reconcile-unrealized-casts))";
 }

@@ -73,13 +73,16 @@ public:
     }
     // Private memory: one slot per thread (indexed by the linear thread id
     // through a subview made in every phase).
-    if (!launch.getPrivateAttributions().empty()) {
+    {
       auto n = [](Value v) { return getConstantIntValue(v); };
       auto x = n(block.x), y = n(block.y), z = n(block.z);
-      if (!x || !y || !z)
+      if (x && y && z)
+        threadsPerBlock = *x * *y * *z;
+    }
+    if (!launch.getPrivateAttributions().empty()) {
+      if (!threadsPerBlock)
         return launch.emitError("dlc-gpu-launch-to-loops: private memory "
                                 "needs constant block sizes");
-      threadsPerBlock = *x * *y * *z;
       for (BlockArgument arg : launch.getPrivateAttributions()) {
         auto type = cast<MemRefType>(arg.getType());
         SmallVector<int64_t> shape{threadsPerBlock};
@@ -120,6 +123,24 @@ private:
           return failure();
         continue;
       }
+      if (auto reduce = dyn_cast<gpu::SubgroupReduceOp>(op)) {
+        // The phase ends by storing each thread's operand; the block then
+        // combines each cluster's slots and later phases read the result.
+        if (!threadsPerBlock)
+          return op->emitError("dlc-gpu-launch-to-loops: subgroup "
+                               "reductions need constant block sizes");
+        Location loc = reduce.getLoc();
+        auto slotType = MemRefType::get({threadsPerBlock}, reduce.getType());
+        Value in = memref::AllocaOp::create(b, loc, slotType);
+        Value out = memref::AllocaOp::create(b, loc, slotType);
+        reduceSlots[reduce] = {in, out};
+        phase.push_back(op);
+        if (failed(flush()))
+          return failure();
+        if (failed(combineClusters(reduce, in, out, b)))
+          return failure();
+        continue;
+      }
       if (!containsBarrier(op)) {
         phase.push_back(op);
         continue;
@@ -151,6 +172,80 @@ private:
     return flush();
   }
 
+  /// out[c*size + l] = in[c*size] (op) ... (op) in[c*size + size-1] for
+  /// every cluster c and lane l, combining in lane order.
+  LogicalResult combineClusters(gpu::SubgroupReduceOp reduce, Value in,
+                                Value out, OpBuilder &b) {
+    Location loc = reduce.getLoc();
+    int64_t size = reduce.getClusterSize() ? *reduce.getClusterSize()
+                                           : threadsPerBlock;
+    if (reduce.getClusterStride() != 1 || threadsPerBlock % size != 0)
+      return reduce.emitError("dlc-gpu-launch-to-loops: this subgroup "
+                              "reduction's clusters cannot be emulated");
+    auto idx = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value c0 = idx(0), c1 = idx(1), cSize = idx(size);
+    auto clusters = scf::ForOp::create(b, loc, c0, idx(threadsPerBlock),
+                                       cSize);
+    OpBuilder cb(clusters.getBody()->getTerminator());
+    Value base = clusters.getInductionVar();
+    Value first = memref::LoadOp::create(cb, loc, in, ValueRange{base});
+    auto lanes = scf::ForOp::create(
+        cb, loc, c1, cSize, c1, ValueRange{first},
+        [&](OpBuilder &lb, Location l, Value lane, ValueRange acc) {
+          Value v = memref::LoadOp::create(
+              lb, l, in, ValueRange{arith::AddIOp::create(lb, l, base, lane)});
+          scf::YieldOp::create(lb, l, combine(lb, l, reduce.getOp(), acc[0], v));
+        });
+    if (!lanes.getResult(0))
+      return failure();
+    scf::ForOp::create(cb, loc, c0, cSize, c1, ValueRange{},
+                       [&](OpBuilder &lb, Location l, Value lane, ValueRange) {
+                         memref::StoreOp::create(
+                             lb, l, lanes.getResult(0), out,
+                             ValueRange{arith::AddIOp::create(lb, l, base, lane)});
+                         scf::YieldOp::create(lb, l);
+                       });
+    return success();
+  }
+
+  static Value combine(OpBuilder &b, Location loc, gpu::AllReduceOperation op,
+                       Value x, Value y) {
+    bool isFloat = isa<FloatType>(x.getType());
+    switch (op) {
+    case gpu::AllReduceOperation::ADD:
+      return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
+                     : arith::AddIOp::create(b, loc, x, y).getResult();
+    case gpu::AllReduceOperation::MUL:
+      return isFloat ? arith::MulFOp::create(b, loc, x, y).getResult()
+                     : arith::MulIOp::create(b, loc, x, y).getResult();
+    case gpu::AllReduceOperation::MAXIMUMF:
+      return arith::MaximumFOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::MINIMUMF:
+      return arith::MinimumFOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::MAXNUMF:
+      return arith::MaxNumFOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::MINNUMF:
+      return arith::MinNumFOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::MAXSI:
+      return arith::MaxSIOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::MINSI:
+      return arith::MinSIOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::MAXUI:
+      return arith::MaxUIOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::MINUI:
+      return arith::MinUIOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::AND:
+      return arith::AndIOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::OR:
+      return arith::OrIOp::create(b, loc, x, y);
+    case gpu::AllReduceOperation::XOR:
+      return arith::XOrIOp::create(b, loc, x, y);
+    }
+    return Value();
+  }
+
   /// Recomputes `v` (defined in the kernel body, outside the current
   /// phase) from pure ops; `perThread` allows thread ids.
   LogicalResult materialize(Value v, IRMapping &map, OpBuilder &b,
@@ -171,6 +266,17 @@ private:
     }
     if (!launch.getBody().isAncestor(def->getParentRegion())) {
       out = v;
+      return success();
+    }
+    if (auto reduce = dyn_cast<gpu::SubgroupReduceOp>(def)) {
+      auto it = reduceSlots.find(reduce);
+      if (!perThread || it == reduceSlots.end() || !currentLinear)
+        return def->emitError("dlc-gpu-launch-to-loops: a subgroup "
+                              "reduction's result is used where it cannot "
+                              "be emulated");
+      out = memref::LoadOp::create(b, def->getLoc(), it->second.second,
+                                   ValueRange{currentLinear});
+      map.map(v, out);
       return success();
     }
     if (def->getNumRegions() != 0 || !isPure(def))
@@ -202,7 +308,7 @@ private:
     map.map(threadIds.x, tx.getInductionVar());
     map.map(threadIds.y, ty.getInductionVar());
     map.map(threadIds.z, tz.getInductionVar());
-    if (!privateSlots.empty()) {
+    {
       // linear = (tz * by + ty) * bx + tx
       Value linear = arith::AddIOp::create(
           b, loc,
@@ -215,6 +321,7 @@ private:
                   ty.getInductionVar()),
               block.x),
           tx.getInductionVar());
+      currentLinear = linear;
       for (auto &[arg, slots] : privateSlots) {
         auto type = cast<MemRefType>(slots.getType());
         int64_t rank = type.getRank();
@@ -241,8 +348,16 @@ private:
         if (failed(materialize(v, map, b, true, m)))
           return failure();
       }
+      if (auto reduce = dyn_cast<gpu::SubgroupReduceOp>(op)) {
+        memref::StoreOp::create(b, reduce.getLoc(),
+                                map.lookup(reduce.getValue()),
+                                reduceSlots[reduce].first,
+                                ValueRange{currentLinear});
+        continue;
+      }
       b.clone(*op, map);
     }
+    currentLinear = nullptr;
     return success();
   }
 
@@ -251,6 +366,10 @@ private:
   gpu::KernelDim3 grid, block;
   int64_t threadsPerBlock = 0;
   SmallVector<std::pair<Value, Value>> privateSlots;
+  /// Per subgroup reduction: the operand and result slots of every thread.
+  llvm::DenseMap<Operation *, std::pair<Value, Value>> reduceSlots;
+  /// The linear thread id inside the current phase.
+  Value currentLinear;
 };
 
 struct GPULaunchToLoopsPass

@@ -1,11 +1,14 @@
-//===- GPULaunches.cpp - one kernel module; launches as runtime calls -----===//
+//===- GPULaunches.cpp - kernel module, launches, subgroup reductions ----===//
 
 #include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_GPUMERGEMODULES
 #define GEN_PASS_DEF_GPULOWERLAUNCHES
+#define GEN_PASS_DEF_GPULOWERSUBGROUPREDUCE
 #include "dlc/Passes/Passes.h.inc"
 } // namespace dlc
 
@@ -152,4 +155,24 @@ struct GPULowerLaunchesPass
   }
 };
 
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Subgroup reductions to shuffles
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct GPULowerSubgroupReducePass
+    : dlc::impl::GPULowerSubgroupReduceBase<GPULowerSubgroupReducePass> {
+  using GPULowerSubgroupReduceBase::GPULowerSubgroupReduceBase;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateGpuBreakDownSubgroupReducePatterns(patterns, 32);
+    populateGpuLowerSubgroupReduceToShufflePatterns(patterns, subgroupSize);
+    populateGpuLowerClusteredSubgroupReduceToShufflePatterns(patterns,
+                                                             subgroupSize);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
 } // namespace

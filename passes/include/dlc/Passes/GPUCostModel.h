@@ -64,6 +64,17 @@ inline int64_t chooseVectorWidth(KernelKind kind, int64_t innermostTrips) {
   return 4;
 }
 
+/// Threads per block of warp-per-output reductions.
+constexpr int64_t kWarpReductionBlock = 256;
+
+/// Whether a reduction of `length` elements into each of `outputs` results
+/// should use a warp per result (lanes stride through the row, shuffles
+/// combine them) rather than a thread per result: rows long enough to give
+/// every lane work.
+inline bool useWarpReduction(int64_t length, int64_t outputs) {
+  return length >= 2 * kWarpSize && outputs >= 1;
+}
+
 /// Shared-memory tiling of a matrix product C[MxN] += A[MxK] B[KxN]: each
 /// block computes a tileM x tileN tile of C, staging tileK-deep slices of
 /// A and B in shared memory; each of its threads accumulates a

@@ -173,6 +173,43 @@ def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def GPUWarpReductions : Pass<"dlc-gpu-warp-reductions", "mlir::ModuleOp"> {
+  let summary = "One warp per output element of row reductions, combined "
+                "with subgroup reductions (shuffles)";
+  let description = [{
+    Runs on bufferized code before the loops are mapped. A `linalg.generic`
+    whose only reduction loop is its innermost, whose payload folds one
+    value into the output with an associative combiner (add, mul, max, min
+    on f32 or i32) and whose rows are long enough for the GPU cost model
+    becomes a `gpu.launch` with one 32-lane warp per output element: lane
+    l combines the elements l, l+32, ... (consecutive lanes read
+    consecutive addresses), `gpu.subgroup_reduce` with a cluster of 32
+    combines the lanes, and lane 0 folds the total into the output. Warps
+    beyond the last element recompute it without storing, so that whole
+    warps take part in the shuffles.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+def GPULowerSubgroupReduce
+    : Pass<"dlc-gpu-lower-subgroup-reduce", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Lower gpu.subgroup_reduce to butterfly shuffles";
+  let description = [{
+    Upstream's shuffle lowering (`gpu.shuffle xor`) for a subgroup of
+    `subgroup-size` lanes (32 on NVIDIA, 64 on CDNA AMD GPUs).
+  }];
+  let options = [
+    Option<"subgroupSize", "subgroup-size", "unsigned", "32",
+           "Lanes per subgroup (warp or wave)">,
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def GPULaunchToLoops : Pass<"dlc-gpu-launch-to-loops", "mlir::ModuleOp"> {
   let summary = "Execute GPU launches on the host: blocks as a parallel "
                 "loop, threads as a serial loop inside";
@@ -188,8 +225,11 @@ def GPULaunchToLoops : Pass<"dlc-gpu-launch-to-loops", "mlir::ModuleOp"> {
     the next (a barrier may sit in the body or in an `scf.for` of the body
     whose bounds do not depend on the thread); index values a later phase
     needs are recomputed there, workgroup memory becomes one buffer per
-    block and private memory one slot per thread. A kernel that passes any
-    other value across a barrier, or has several blocks, is rejected.
+    block and private memory one slot per thread. `gpu.subgroup_reduce` in
+    the body is a phase boundary too: each thread's operand goes to a slot,
+    the slots of each cluster are combined in lane order and every lane
+    reads its cluster's result. A kernel that passes any other value
+    across a barrier, or has several blocks, is rejected.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect"];
