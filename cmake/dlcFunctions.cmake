@@ -1,6 +1,7 @@
 # dlc_add_model(<target> <model.onnx>
 #               [NAME <name>]                 symbol prefix (default: model stem)
-#               [TARGET_DEVICE cpu]           device to compile for
+#               [TARGET_DEVICE cpu]           dlc --target: cpu, cuda:sm_80[,sm_90],
+#                                             rocm:gfx942, gpu-emu
 #               [WEIGHTS embedded|external]   where the weights go
 #               [INPUT_SHAPES NAME=DIMS ...]  static shapes of symbolic inputs
 #               [OPTIONS ...])                more dlc flags

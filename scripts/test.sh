@@ -10,9 +10,14 @@
 # Step 5: run every node test through the CPU target with dlc-run and check
 #         the results against test/conformance/cpu_expected_pass.txt
 #         (writes $build/CONFORMANCE.md).
-# Step 6: export ResNet-50, MobileNetV2 and BERT-base with random weights,
-#         import them, and compare dlc's CPU code with onnxruntime (rtol and
-#         atol 1e-4) (skipped with DLC_SKIP_MODELS=1).
+# Step 6: run every node test through the GPU-mapped kernels executed on
+#         the host (target gpu-emu) against
+#         test/conformance/gpu_emu_expected_pass.txt.
+# Step 7: export ResNet-50, MobileNetV2 and BERT-base with random weights,
+#         import them, and compare dlc's CPU code and its GPU-mapped
+#         kernels (gpu-emu) with onnxruntime (rtol and atol 1e-4); compile
+#         them for cuda:sm_80,sm_90 (ptxas) and rocm:gfx942 and check every
+#         kernel image (skipped with DLC_SKIP_MODELS=1).
 # Ends with one line "N passed, N failed" over all steps.
 set -uo pipefail
 
@@ -59,11 +64,23 @@ python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
   --min-collected 1700 --report "$build/CONFORMANCE.md"
 step "ONNX node-test conformance (cpu)" $?
 
+python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
+  --target gpu-emu --jobs "$jobs" \
+  --expected test/conformance/gpu_emu_expected_pass.txt \
+  --min-collected 1700 --report "$build/CONFORMANCE-gpu-emu.md"
+step "ONNX node-test conformance (gpu-emu)" $?
+
 if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/export_models.py --check "$build/bin/dlc"
   step "real-model export and import" $?
   python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run"
   step "real models against onnxruntime (cpu)" $?
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
+    --target gpu-emu
+  step "real models against onnxruntime (gpu-emu)" $?
+  python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
+    --out "$build/gpu-artifacts" --stats-md "$build/gpu-kernels.md"
+  step "real models for cuda and rocm (ptxas, llvm-readelf)" $?
 fi
 
 echo "$passed passed, $failed failed"
