@@ -12,6 +12,7 @@
 
 #include "dlc/Passes/GPUCostModel.h"
 #include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_GPUTILECONTRACTIONS
@@ -73,9 +74,13 @@ struct GPUTileContractionsPass
            (mul.getLhs() == b && mul.getRhs() == a);
   }
 
-  /// Rewrites one product C[batch..., m, n] += A[..., m, k] * B[..., k, n]
-  /// with loops (batch..., m, n, k): A's and B's leading indices are batch
-  /// loops or constants (broadcasting).
+  /// Rewrites one contraction. Its loops are classified by the operands
+  /// that use them: batch (A, B and C), M (A and C), N (B and C) and K
+  /// (reductions, A and B); matmul, batched products and convolutions
+  /// (implicit GEMM: M = batch x output pixels, N = output channels,
+  /// K = input channels x kernel window) all fit. M, N and K are
+  /// linearized (the last loop of each fastest) and the operands indexed
+  /// through their indexing maps.
   LogicalResult tile(linalg::LinalgOp op) {
     if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
       return success();
@@ -88,41 +93,40 @@ struct GPUTileContractionsPass
         !ct.hasStaticShape() || !at.getElementType().isF32() ||
         !bt.getElementType().isF32() || !ct.getElementType().isF32())
       return success(); // left to the per-thread mapping
-    unsigned loops = op.getNumLoops();
-    if (loops < 3 || op.getNumReductionLoops() != 1 ||
-        op.getIteratorTypesArray().back() != utils::IteratorType::reduction)
-      return success();
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    unsigned nb = loops - 3, dm = loops - 3, dn = loops - 2, dk = loops - 1;
-    // C: identity over (batch..., m, n).
-    if (maps[2].getNumResults() != loops - 1 ||
-        !llvm::all_of(llvm::seq<unsigned>(0, loops - 1), [&](unsigned i) {
-          return maps[2].getResult(i) == getAffineDimExpr(i, op.getContext());
-        }))
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (llvm::any_of(ranges, ShapedType::isDynamic) ||
+        !maps[2].isProjectedPermutation())
       return success();
-    auto operandOk = [&](AffineMap map, unsigned row, unsigned col) {
-      unsigned r = map.getNumResults();
-      if (r < 2 || map.getResult(r - 2) != getAffineDimExpr(row, map.getContext()) ||
-          map.getResult(r - 1) != getAffineDimExpr(col, map.getContext()))
-        return false;
-      for (unsigned i = 0; i + 2 < r; ++i) {
-        AffineExpr e = map.getResult(i);
-        auto d = dyn_cast<AffineDimExpr>(e);
-        if (!(d && d.getPosition() < nb) && !isa<AffineConstantExpr>(e))
-          return false;
-      }
-      return true;
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    SmallVector<unsigned> batchDims, mDims, nDims, kDims;
+    for (unsigned d = 0, e = op.getNumLoops(); d < e; ++d) {
+      bool inA = maps[0].isFunctionOfDim(d), inB = maps[1].isFunctionOfDim(d),
+           inC = maps[2].isFunctionOfDim(d);
+      bool reduction = iters[d] == utils::IteratorType::reduction;
+      if (reduction && inA && inB && !inC)
+        kDims.push_back(d);
+      else if (!reduction && inA && inB && inC)
+        batchDims.push_back(d);
+      else if (!reduction && inA && !inB && inC)
+        mDims.push_back(d);
+      else if (!reduction && !inA && inB && inC)
+        nDims.push_back(d);
+      else if (ranges[d] != 1)
+        return success(); // not a contraction this tiler understands
+      else
+        batchDims.push_back(d); // a unit loop: harmless anywhere
+    }
+    if (mDims.empty() || nDims.empty() || kDims.empty())
+      return success();
+    auto product = [&](ArrayRef<unsigned> dims) {
+      int64_t n = 1;
+      for (unsigned d : dims)
+        n *= ranges[d];
+      return n;
     };
-    if (!operandOk(maps[0], dm, dk) || !operandOk(maps[1], dk, dn))
-      return success();
-    (void)dm;
-    SmallVector<int64_t> batchSizes(ct.getShape().begin(),
-                                    ct.getShape().begin() + nb);
-    int64_t batch = 1;
-    for (int64_t s : batchSizes)
-      batch *= s;
-    int64_t M = ct.getDimSize(nb), N = ct.getDimSize(nb + 1),
-            K = at.getDimSize(at.getRank() - 1);
+    int64_t batch = product(batchDims), M = product(mDims),
+            N = product(nDims), K = product(kDims);
     dlc::gpu::MatmulTiles t;
     if (!dlc::gpu::chooseMatmulTiles(M, N, K, t))
       return success();
@@ -163,33 +167,30 @@ struct GPUTileContractionsPass
     Value tRow = k.mul(k.div(tid, colThreads), k.idx(t.threadM));
     Value tCol = k.mul(k.rem(tid, colThreads), k.idx(t.threadN));
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    // The batch loops, from blockIdx.z (the last batch loop fastest).
-    SmallVector<Value> batchIvs(nb);
-    {
-      Value rest = bz;
-      for (int d = int(nb) - 1; d >= 0; --d) {
-        batchIvs[d] = d > 0 ? k.rem(rest, batchSizes[d]) : rest;
-        if (d > 0)
-          rest = k.div(rest, batchSizes[d]);
+    // Loop values: batch loops from blockIdx.z, M, N and K loops
+    // delinearized from a linear index (the last loop fastest); loops an
+    // operand does not use are 0.
+    unsigned numLoops = op.getNumLoops();
+    Value c0 = k.idx(0);
+    auto delinearize = [&](ArrayRef<unsigned> dims, Value linear,
+                           SmallVector<Value> &ivs) {
+      Value rest = linear;
+      for (int i = int(dims.size()) - 1; i >= 0; --i) {
+        int64_t n = ranges[dims[i]];
+        ivs[dims[i]] = i > 0 ? k.rem(rest, n) : rest;
+        if (i > 0)
+          rest = k.div(rest, n);
       }
-    }
-    // Indices of an operand from its map: batch loops or constants, then
-    // (row, col).
-    auto indicesOf = [&](AffineMap map, Value r,
-                         Value c) -> SmallVector<Value> {
+    };
+    SmallVector<Value> base(numLoops, c0);
+    delinearize(batchDims, bz, base);
+    auto apply = [&](AffineMap map, ArrayRef<Value> ivs) {
       SmallVector<Value> idx;
-      for (unsigned i = 0; i + 2 < map.getNumResults(); ++i) {
-        AffineExpr e = map.getResult(i);
-        if (auto d = dyn_cast<AffineDimExpr>(e))
-          idx.push_back(batchIvs[d.getPosition()]);
-        else
-          idx.push_back(k.idx(cast<AffineConstantExpr>(e).getValue()));
-      }
-      idx.push_back(r);
-      idx.push_back(c);
+      for (unsigned i = 0; i < map.getNumResults(); ++i)
+        idx.push_back(affine::AffineApplyOp::create(b, loc, map.getSubMap({i}),
+                                                    ivs));
       return idx;
     };
-
     k.loop(t.threadM, [&](Value i) {
       k.loop(t.threadN, [&](Value j) {
         memref::StoreOp::create(b, loc, zero, acc, ValueRange{i, j});
@@ -219,8 +220,13 @@ struct GPUTileContractionsPass
           {
             OpBuilder::InsertionGuard g2(b);
             b.setInsertionPointToStart(load.thenBlock());
-            Value v = memref::LoadOp::create(
-                b, loc, src, indicesOf(isA ? maps[0] : maps[1], gRow, gCol));
+            SmallVector<Value> ivs(base);
+            delinearize(isA ? ArrayRef<unsigned>(mDims) : ArrayRef<unsigned>(kDims),
+                        gRow, ivs);
+            delinearize(isA ? ArrayRef<unsigned>(kDims) : ArrayRef<unsigned>(nDims),
+                        gCol, ivs);
+            Value v = memref::LoadOp::create(b, loc, src,
+                                             apply(isA ? maps[0] : maps[1], ivs));
             scf::YieldOp::create(b, loc, v);
             b.setInsertionPointToStart(load.elseBlock());
             scf::YieldOp::create(b, loc, zero);
@@ -263,9 +269,10 @@ struct GPUTileContractionsPass
             scf::IfOp::create(b, loc, k.band(k.lt(gm, M), k.lt(gn, N)), false);
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPoint(inside.thenBlock()->getTerminator());
-        SmallVector<Value> idx = batchIvs;
-        idx.push_back(gm);
-        idx.push_back(gn);
+        SmallVector<Value> ivs(base);
+        delinearize(mDims, gm, ivs);
+        delinearize(nDims, gn, ivs);
+        SmallVector<Value> idx = apply(maps[2], ivs);
         Value c = memref::LoadOp::create(b, loc, C, idx);
         Value v = memref::LoadOp::create(b, loc, acc, ValueRange{i, j});
         memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, c, v),

@@ -28,14 +28,17 @@ func.func @f(%a: memref<100x70xf32>, %b: memref<70x90xf32>, %c: memref<100x90xf3
 // -----
 
 // A batched contraction written as linalg.generic with a broadcast A
-// (constant batch index): batch 3 on grid.z, 16-row tiles for 40 rows.
+// (constant batch index): d0 indexes only B and C, so it joins N (one
+// product with N = 3 x 65 = 195, sharing A's tiles), 4 column tiles, 3 row
+// tiles of 16 for 40 rows.
 #a = affine_map<(d0, d1, d2, d3) -> (0, d1, d3)>
 #b = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
 #c = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @f(
-// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c2{{.*}}, %{{.+}} = %c3{{.*}}, %{{.+}} = %c3{{.*}}) threads
+// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c4{{.*}}, %{{.+}} = %c3{{.*}}, %{{.+}} = %c1{{.*}}) threads
 // CHECK-SAME: workgroup(%{{.+}} : memref<16x16xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x64xf32, #gpu.address_space<workgroup>>) private(%{{.+}} : memref<1x4xf32, #gpu.address_space<private>>)
-// CHECK: memref.load %arg0[%c0{{.*}}, %{{.+}}, %{{.+}}] : memref<1x40x33xf32>
+// CHECK: %[[ZERO:.+]] = affine.apply #{{.+}}(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}})
+// CHECK: memref.load %arg0[%[[ZERO]], %{{.+}}, %{{.+}}] : memref<1x40x33xf32>
 func.func @f(%a: memref<1x40x33xf32>, %b: memref<3x33x65xf32>, %c: memref<3x40x65xf32>) {
   linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1x40x33xf32>, memref<3x33x65xf32>) outs(%c : memref<3x40x65xf32>) {
@@ -50,6 +53,7 @@ func.func @f(%a: memref<1x40x33xf32>, %b: memref<3x33x65xf32>, %c: memref<3x40x6
 // -----
 
 // Too thin for a tile (a matrix-vector product), or not f32: left alone.
+// (Convolutions: test/GPU/emu-conv.test.)
 // CHECK-LABEL: func.func @f(
 // CHECK-NOT: gpu.launch
 // CHECK: linalg.matmul

@@ -156,10 +156,15 @@ def GPUMapLoops : Pass<"dlc-gpu-map-loops", "mlir::ModuleOp"> {
 def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
   let summary = "Shared-memory tiled GPU kernels for matrix products";
   let description = [{
-    Runs on bufferized code before the loops are mapped. Each
-    `linalg.matmul` and `linalg.batch_matmul` on statically shaped f32
-    memrefs (default indexing maps) that the GPU cost model finds large
-    enough becomes a `gpu.launch` over a grid of C tiles (x: column tiles,
+    Runs on bufferized code before the loops are mapped. Each contraction
+    on statically shaped f32 memrefs (`linalg.matmul`, `linalg.batch_matmul`
+    and any `linalg.generic` whose payload is C += A * B: batched and
+    broadcast products, convolutions as implicit GEMM) is seen as a product
+    C[batch][M][N] += A[M][K] B[K][N], its loops classified by the operands
+    using them (batch: all three; M: A and C; N: B and C; K: the
+    reductions), M, N and K linearized and the operands addressed through
+    their indexing maps. When the GPU cost model finds it large enough it
+    becomes a `gpu.launch` over a grid of C tiles (x: column tiles,
     y: row tiles, z: batch): per tileK-deep step, the block's threads copy
     the A and B slices into workgroup memory with coalesced loads (zero
     outside the matrices), synchronize, and each thread accumulates its
@@ -170,6 +175,7 @@ def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
+                           "mlir::affine::AffineDialect",
                            "mlir::memref::MemRefDialect"];
 }
 
