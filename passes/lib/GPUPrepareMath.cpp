@@ -279,6 +279,8 @@ struct GPUPrepareMathPass
     // A second round, once the rewrites above have settled.
     RewritePatternSet intrinsics(ctx);
     intrinsics.add<ToLLVMIntrinsic<math::SqrtOp>>(ctx, "llvm.sqrt");
+    intrinsics.add<ToLLVMIntrinsic<math::AbsFOp>>(ctx, "llvm.fabs");
+    intrinsics.add<ToLLVMIntrinsic<math::CopySignOp>>(ctx, "llvm.copysign");
     intrinsics.add<ToLLVMIntrinsic<math::FloorOp>>(ctx, "llvm.floor");
     intrinsics.add<ToLLVMIntrinsic<math::CeilOp>>(ctx, "llvm.ceil");
     intrinsics.add<ToLLVMIntrinsic<math::TruncOp>>(ctx, "llvm.trunc");

@@ -198,6 +198,16 @@ struct GPUTileContractionsPass
     });
     auto kLoop = scf::ForOp::create(b, loc, k.idx(0), k.idx(K),
                                     k.idx(t.tileK));
+    // Keep the K loop rolled: unrolled, every step's global loads are
+    // hoisted and the registers run out (each step already unrolls its
+    // staging and its tileK x threadM x threadN multiply-adds).
+    kLoop->setAttr("loop_annotation",
+                   LLVM::LoopAnnotationAttr::get(
+                       ctx, /*disableNonforced=*/{}, /*vectorize=*/{},
+                       /*interleave=*/{},
+                       LLVM::LoopUnrollAttr::get(ctx, b.getBoolAttr(true), {},
+                                                 {}, {}, {}, {}, {}),
+                       {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPoint(kLoop.getBody()->getTerminator());

@@ -3,6 +3,10 @@
 // A 100x90 (K = 70) product: a 2 x 2 grid of 64x64 tiles, 256 threads,
 // A and B slices of depth 16 in workgroup memory, a 4x4 accumulator per
 // thread, two barriers per K step, C += acc at the end with edge guards.
+// The K loop stays rolled (its body is unrolled already; unrolling it too
+// runs out of registers).
+// CHECK: #[[$UNROLL:.+]] = #llvm.loop_unroll<disable = true>
+// CHECK: #[[$ANN:.+]] = #llvm.loop_annotation<unroll = #[[$UNROLL]]>
 // CHECK-LABEL: func.func @f(
 // CHECK: gpu.launch blocks(%[[BX:.+]], %[[BY:.+]], %[[BZ:.+]]) in (%{{.+}} = %c2{{.*}}, %{{.+}} = %c2{{.*}}, %{{.+}} = %c1{{.*}}) threads(%[[TX:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) workgroup(%[[AS:.+]] : memref<16x64xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<16x64xf32, #gpu.address_space<workgroup>>) private(%[[ACC:.+]] : memref<4x4xf32, #gpu.address_space<private>>)
 // CHECK: memref.store %{{.+}}, %[[ACC]]
@@ -16,6 +20,7 @@
 // CHECK: memref.load %[[BS]]
 // CHECK: math.fma
 // CHECK: gpu.barrier
+// CHECK: } {loop_annotation = #[[$ANN]]}
 // CHECK: memref.load %arg2[
 // CHECK: arith.addf
 // CHECK: memref.store %{{.+}}, %arg2[
