@@ -13,6 +13,8 @@
 # Step 6: run every node test through the GPU-mapped kernels executed on
 #         the host (target gpu-emu) against
 #         test/conformance/gpu_emu_expected_pass.txt.
+#         The same tests compiled for cuda:sm_80,sm_90 (every kernel through
+#         ptxas) and rocm:gfx942 (linked by ld.lld).
 # Step 7: export ResNet-50, MobileNetV2 and BERT-base with random weights,
 #         import them, and compare dlc's CPU code and its GPU-mapped
 #         kernels (gpu-emu) with onnxruntime (rtol and atol 1e-4); compile
@@ -69,6 +71,9 @@ python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
   --expected test/conformance/gpu_emu_expected_pass.txt \
   --min-collected 1700 --report "$build/CONFORMANCE-gpu-emu.md"
 step "ONNX node-test conformance (gpu-emu)" $?
+
+python3 scripts/gpu_node_tests.py --dlc "$build/bin/dlc" --jobs "$jobs"
+step "CPU-passing node tests compiled for cuda (ptxas) and rocm (ld.lld)" $?
 
 if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/export_models.py --check "$build/bin/dlc"
