@@ -55,7 +55,11 @@ struct GPUTileContractionsPass
 
   /// Whether the payload is C += A * B on f32.
   static bool isMulAdd(linalg::GenericOp op) {
+    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+      return false;
     Block &body = op.getRegion().front();
+    if (body.getNumArguments() != 3)
+      return false;
     auto yield = cast<linalg::YieldOp>(body.getTerminator());
     if (yield.getNumOperands() != 1 || body.getOperations().size() != 3)
       return false;
