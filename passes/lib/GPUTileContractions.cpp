@@ -134,6 +134,10 @@ struct GPUTileContractionsPass
     dlc::gpu::MatmulTiles t;
     if (!dlc::gpu::chooseMatmulTiles(M, N, K, t))
       return success();
+    // grid.y and grid.z are limited to 65535 blocks.
+    if ((M + t.tileM - 1) / t.tileM > 65535 || batch > 65535 ||
+        (N + t.tileN - 1) / t.tileN > dlc::gpu::kMaxGridX)
+      return success();
     int64_t threads = t.threads();
     int64_t colThreads = t.tileN / t.threadN;
 
