@@ -679,6 +679,19 @@ static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+/// "sm_80 cubin, sm_80 PTX, sm_90 cubin" for the header.
+static std::string imageArchs(const ModelSignature &sig) {
+  std::string s;
+  for (const KernelImage &image : sig.images) {
+    if (!s.empty())
+      s += ", ";
+    s += image.arch + (image.format == 1   ? " cubin"
+                       : image.format == 2 ? " PTX"
+                                           : " code object");
+  }
+  return s;
+}
+
 std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
   std::string guard = "DLC_MODEL_" + llvm::StringRef(sig.name).upper() + "_H";
   std::string s;
@@ -687,7 +700,12 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
      << llvm::sys::path::filename(modelPath) << "; do not edit.\n"
      << " *\n"
      << " * Link lib" << sig.name
-     << ".a with the dlc runtime (libdlc_runtime.a) and -lm.\n"
+     << ".a with the dlc runtime (libdlc_runtime.a), -lstdc++ -lm\n"
+     << " * -lpthread -ldl. Device: "
+     << (sig.deviceKind == 2   ? "cuda (kernels for " + imageArchs(sig) + ")"
+         : sig.deviceKind == 3 ? "hip (kernels for " + imageArchs(sig) + ")"
+                               : std::string("cpu"))
+     << ".\n"
      << " * Inputs:\n";
   for (const TensorSignature &t : sig.inputs)
     os << " *   " << t.name << ": " << dtypeName(t.dtype)
