@@ -222,13 +222,29 @@ struct GPUTileContractionsPass
       Value k0 = kLoop.getInductionVar();
       // Stage A (tileM x tileK, read along k) and B (tileK x tileN, read
       // along n): consecutive threads read consecutive addresses.
+      // Consecutive threads take consecutive elements along the tile
+      // dimension that the operand's innermost index follows (A[m][k] and
+      // B[k][n] along the columns; convolution weights [f][c][kh][kw] along
+      // K, the rows of the B tile), so that a warp reads contiguous memory.
+      auto innermostFollows = [&](AffineMap map, ArrayRef<unsigned> dims) {
+        AffineExpr last = map.getResult(map.getNumResults() - 1);
+        return llvm::any_of(dims, [&](unsigned d) {
+          return last.isFunctionOfDim(d);
+        });
+      };
+      bool aAlongCols = !innermostFollows(maps[0], mDims) ||
+                        innermostFollows(maps[0], kDims);
+      bool bAlongCols = !innermostFollows(maps[1], kDims) ||
+                        innermostFollows(maps[1], nDims);
       auto stage = [&](Value src, Value dst, int64_t rows, int64_t cols,
                        bool isA) {
         int64_t count = (rows * cols + threads - 1) / threads;
+        bool alongCols = isA ? aAlongCols : bAlongCols;
         k.loop(count, [&](Value r) {
           Value e = k.add(tid, k.mul(r, k.idx(threads)));
           Value inTile = k.lt(e, rows * cols);
-          Value row = k.div(e, cols), col = k.rem(e, cols);
+          Value row = alongCols ? k.div(e, cols) : k.rem(e, rows);
+          Value col = alongCols ? k.rem(e, cols) : k.div(e, rows);
           // A: row = m, col = kk; B: row = kk, col = n.
           Value gRow = isA ? k.add(rowBase, row) : k.add(k0, row);
           Value gCol = isA ? k.add(k0, col) : k.add(colBase, col);
