@@ -119,7 +119,18 @@ Expected<GPUOptions> parseGPUTarget(StringRef target) {
       return tm.takeError();
     options.archs.push_back(arch.str());
   }
-  llvm::sort(options.archs);
+  // Oldest first (numerically: sm_90 before sm_100): NVIDIA's fallback PTX
+  // is the oldest architecture's, which newer GPUs JIT-compile.
+  auto number = [](StringRef arch) {
+    unsigned n = 0;
+    arch.drop_while([](char c) { return !llvm::isDigit(c); })
+        .take_while([](char c) { return llvm::isDigit(c); })
+        .getAsInteger(10, n);
+    return n;
+  };
+  llvm::sort(options.archs, [&](const std::string &a, const std::string &b) {
+    return std::make_pair(number(a), a) < std::make_pair(number(b), b);
+  });
   options.archs.erase(std::unique(options.archs.begin(), options.archs.end()),
                       options.archs.end());
   return options;

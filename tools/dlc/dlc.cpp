@@ -200,19 +200,19 @@ static int writeBytes(StringRef path, StringRef bytes) {
   return 0;
 }
 
+/// The name of the artifact: --name, else the model file's stem.
+static std::string artifactName() {
+  return modelName.empty() ? sys::path::stem(inputPath).str()
+                           : modelName.getValue();
+}
+
 static int writeLibrary(const dlc::codegen::ModelSignature &signature,
                         ArrayRef<char> object);
 
 static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
-  std::string name = modelName.empty()
-                         ? sys::path::stem(inputPath).str()
-                         : modelName.getValue();
-  if (!modelName.empty() &&
-      dlc::codegen::sanitizeIdentifier(modelName) != modelName)
-    return fail("--name '" + modelName +
-                "' is not a C identifier (letters, digits, '_')");
+  // (main has checked --name.)
   Expected<dlc::codegen::ModelSignature> signature =
-      dlc::codegen::readSignature(module, name);
+      dlc::codegen::readSignature(module, artifactName());
   if (!signature)
     return fail(toString(signature.takeError()));
   if (weightsMode != "embedded" && weightsMode != "external")
@@ -262,12 +262,6 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   return writeLibrary(*signature, *object);
 }
 
-/// The name of the artifact: --name, else the model file's stem.
-static std::string artifactName() {
-  return modelName.empty() ? sys::path::stem(inputPath).str()
-                           : modelName.getValue();
-}
-
 /// Writes the library, header and (external) weights into -o DIR.
 static int writeLibrary(const dlc::codegen::ModelSignature &signature,
                         ArrayRef<char> object) {
@@ -304,7 +298,6 @@ static int writeLibrary(const dlc::codegen::ModelSignature &signature,
 
 static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
                          dlc::codegen::GPUOptions options) {
-  bool emulated = options.vendor == dlc::codegen::GPUVendor::Emulated;
   bool nvidia = options.vendor == dlc::codegen::GPUVendor::NVIDIA;
   if (kind == EmitKind::Ptx && !nvidia)
     return fail("--emit=ptx needs --target=cuda:ARCHS");
@@ -399,7 +392,6 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
   StringRef objectBytes(compiled->object.data(), compiled->object.size());
   if (kind == EmitKind::Obj)
     return writeBytes(outputPath, objectBytes);
-  (void)emulated;
   return writeLibrary(compiled->signature, compiled->object);
 }
 
