@@ -169,14 +169,18 @@ LogicalResult lowerToLinalg(ModuleOp module) {
 }
 
 std::string bufferizationPipeline(StringRef funcName, bool externalWeights,
-                                  bool interchange) {
+                                  bool interchange,
+                                  StringRef cpuKernels) {
   return ("builtin.module("
           "dlc-fuse-elementwise," +
           std::string(interchange ? "dlc-interchange-reductions," : "") +
           "one-shot-bufferize{bufferize-function-boundaries "
           "function-boundary-type-conversion=identity-layout-map},"
           "buffer-results-to-out-params{modify-public-functions "
-          "hoist-static-allocs},canonicalize,"
+          "hoist-static-allocs},canonicalize," +
+          (cpuKernels.empty() ? std::string()
+                              : "dlc-cpu-tile-contractions{" +
+                                    cpuKernels.str() + "},canonicalize,") +
           "dlc-plan-memory{func=" +
           funcName + " external-weights=" + (externalWeights ? "1" : "0") +
           "})")
@@ -192,7 +196,7 @@ std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg) {
          "lower-affine,convert-scf-to-cf,"
          "expand-strided-metadata,lower-affine,convert-math-to-funcs,"
          "convert-math-to-llvm,convert-math-to-libm,"
-         "finalize-memref-to-llvm,convert-arith-to-llvm,"
+         "convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,"
          "convert-index-to-llvm,"
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
          "convert-cf-to-llvm,reconcile-unrealized-casts)").str();
@@ -234,7 +238,7 @@ static void writeConstant(std::vector<char> &blob, int64_t offset,
 }
 
 LogicalResult bufferizeModel(ModuleOp module, ModelSignature &signature,
-                             bool interchange) {
+                             bool interchange, StringRef cpuKernels) {
   std::string forward = signature.name + "_forward";
   if (auto fn = module.lookupSymbol<func::FuncOp>("main")) {
     // The signature is read already; names and dtypes live in the
@@ -247,7 +251,7 @@ LogicalResult bufferizeModel(ModuleOp module, ModelSignature &signature,
     signature.weightsAsBlob = true;
   if (failed(runPipeline(module,
                          bufferizationPipeline(forward, signature.weightsAsBlob,
-                                               interchange))))
+                                               interchange, cpuKernels))))
     return failure();
   if (auto a = module->getAttrOfType<IntegerAttr>("dlc.arena_bytes"))
     signature.arenaBytes = a.getInt();
@@ -269,8 +273,15 @@ LogicalResult bufferizeModel(ModuleOp module, ModelSignature &signature,
   return success();
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature) {
-  if (failed(bufferizeModel(module, signature)))
+LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature,
+                                 const CPUOptions &options) {
+  Expected<std::string> kernels = cpuKernelOptions(options);
+  if (!kernels) {
+    module.emitError(llvm::toString(kernels.takeError()));
+    return failure();
+  }
+  if (failed(bufferizeModel(module, signature, /*interchange=*/true,
+                            *kernels)))
     return failure();
   return runPipeline(module, llvmLoweringPipeline(signature.name + "_forward"));
 }
@@ -540,6 +551,23 @@ createTargetMachine(const CPUOptions &options) {
   return tm;
 }
 
+Expected<std::string> cpuKernelOptions(const CPUOptions &options) {
+  if (!options.tileContractions)
+    return std::string();
+  auto tm = createTargetMachine(options);
+  if (!tm)
+    return tm.takeError();
+  const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
+  // The kernels use 256-bit vectors with FMA: AVX2 (16 registers) or
+  // AVX-512VL (32). 512-bit vectors gain nothing on CPUs that split them
+  // (Zen 4) and lower clocks on others. Without FMA the loops stay as they
+  // are.
+  if (!sti || !sti->checkFeatures("+avx2,+fma"))
+    return std::string();
+  int registers = sti->checkFeatures("+avx512vl") ? 32 : 16;
+  return "vector-bits=256 vector-registers=" + std::to_string(registers);
+}
+
 Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                   ModelSignature &signature, const CPUOptions &options) {
@@ -603,7 +631,7 @@ Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
     return signature.takeError();
   if (failed(lowerToLinalg(module)))
     return makeError("lowering to linalg failed");
-  if (failed(lowerToLLVMDialect(module, *signature)))
+  if (failed(lowerToLLVMDialect(module, *signature, options)))
     return makeError("lowering to the LLVM dialect failed");
   llvm::LLVMContext context;
   auto llvmModule = translateToLLVMIR(module, context, *signature, options);

@@ -76,6 +76,10 @@ cl::list<std::string> freezeInputs(
     cl::value_desc("NAME=FILE.pb"), cl::cat(runCategory));
 cl::opt<std::string> cpuName("cpu", cl::desc("CPU to compile for"),
                              cl::init("host"), cl::cat(runCategory));
+cl::opt<std::string> cpuKernels(
+    "cpu-kernels",
+    cl::desc("Contractions on --target=cpu: tiled (default) or loops"),
+    cl::value_desc("tiled|loops"), cl::init("tiled"), cl::cat(runCategory));
 
 int fail(const Twine &message) {
   WithColor::error(errs(), "dlc-run") << message << "\n";
@@ -419,6 +423,10 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
   dlc::codegen::CPUOptions cpu;
   cpu.cpu = cpuName;
+  if (cpuKernels != "tiled" && cpuKernels != "loops")
+    return fail("--cpu-kernels must be 'tiled' or 'loops', got '" +
+                cpuKernels + "'");
+  cpu.tileContractions = cpuKernels == "tiled";
   SmallVector<char, 0> objectCode;
   if (gpu) {
     auto compiled = dlc::codegen::compileForGPU(*module, "model", *gpu,

@@ -111,6 +111,14 @@ cl::opt<std::string> cpuName("cpu",
                              cl::value_desc("NAME"), cl::init("host"),
                              cl::cat(dlcCategory));
 
+cl::opt<std::string> cpuKernels(
+    "cpu-kernels",
+    cl::desc("How --target=cpu compiles contractions (matmul, Gemm, "
+             "convolutions): tiled (register-tiled vector kernels with "
+             "packed weights and fused epilogues, the default) or loops "
+             "(plain loop nests that LLVM vectorizes)"),
+    cl::value_desc("tiled|loops"), cl::init("tiled"), cl::cat(dlcCategory));
+
 cl::opt<std::string> outputPath("o",
                                 cl::desc("Output file ('-' for stdout, the "
                                          "default for --emit=graph)"),
@@ -223,15 +231,19 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
     return fail("--target=cpu writes a library: give the output folder "
                 "with -o DIR");
 
+  if (cpuKernels != "tiled" && cpuKernels != "loops")
+    return fail("--cpu-kernels must be 'tiled' or 'loops', got '" +
+                cpuKernels + "'");
+  dlc::codegen::CPUOptions cpu;
+  cpu.cpu = cpuName;
+  cpu.tileContractions = cpuKernels == "tiled";
   if (failed(dlc::codegen::lowerToLinalg(module)))
     return 1;
   if (kind == EmitKind::Linalg)
     return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
                                    elideConstants ? elideConstants : 1 << 30));
-  if (failed(dlc::codegen::lowerToLLVMDialect(module, *signature)))
+  if (failed(dlc::codegen::lowerToLLVMDialect(module, *signature, cpu)))
     return 1;
-  dlc::codegen::CPUOptions cpu;
-  cpu.cpu = cpuName;
   LLVMContext llvmContext;
   auto llvmModule = dlc::codegen::translateToLLVMIR(module, llvmContext,
                                                     *signature, cpu);

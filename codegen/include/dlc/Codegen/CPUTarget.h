@@ -65,6 +65,9 @@ struct ModelSignature {
 struct CPUOptions {
   std::string cpu = "host";   ///< LLVM CPU name, or "host"
   std::string features;       ///< extra LLVM target features (+avx2,...)
+  /// Contractions as register-tiled vector kernels (dlc-cpu-tile-contractions);
+  /// off: the loop nests LLVM vectorizes by itself.
+  bool tileContractions = true;
 };
 
 /// Registers the dialects and interfaces the CPU pipeline needs.
@@ -83,13 +86,19 @@ mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
 /// weights blob and the runtime's execution context. Fills the signature's arena size and, with external
 /// weights, its blob.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
-                                       ModelSignature &signature);
+                                       ModelSignature &signature,
+                                       const CPUOptions &options = {});
+/// The dlc-cpu-tile-contractions options for the CPU of `options` (vector
+/// width and registers), or "" when the kernels are off or the CPU lacks
+/// AVX2 and FMA.
+llvm::Expected<std::string> cpuKernelOptions(const CPUOptions &options);
 /// The textual pass pipelines of lowerToLLVMDialect (for dlc-opt): the
 /// bufferization and memory plan, then the lowering to the LLVM dialect.
 /// `interchange` reorders contraction loops for the CPU's vector units.
 std::string bufferizationPipeline(llvm::StringRef funcName,
                                   bool externalWeights,
-                                  bool interchange = true);
+                                  bool interchange = true,
+                                  llvm::StringRef cpuKernels = "");
 /// `fromLinalg`: the function still holds linalg ops (false when the GPU
 /// emulation has turned them into loops already).
 std::string llvmLoweringPipeline(llvm::StringRef funcName,
@@ -101,7 +110,8 @@ mlir::LogicalResult runPipeline(mlir::ModuleOp module,
 /// the signature's arena size and weights blob (with weightsAsBlob).
 mlir::LogicalResult bufferizeModel(mlir::ModuleOp module,
                                    ModelSignature &signature,
-                                   bool interchange = true);
+                                   bool interchange = true,
+                                   llvm::StringRef cpuKernels = "");
 
 /// Translates to LLVM IR and adds `<name>_entry` and `<name>_info`.
 llvm::Expected<std::unique_ptr<llvm::Module>>

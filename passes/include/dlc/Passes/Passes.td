@@ -116,6 +116,41 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def CPUTileContractions
+    : Pass<"dlc-cpu-tile-contractions", "mlir::ModuleOp"> {
+  let summary = "Register-tiled, vectorized, parallel CPU kernels for f32 "
+                "contractions, with the elementwise consumer as epilogue";
+  let description = [{
+    Runs on bufferized code, before dlc-plan-memory. Every f32 contraction
+    (linalg.matmul, batch_matmul, or a linalg.generic computing
+    `out + a * b` whose loops classify as batch / M / N / K by operand use:
+    batched and broadcast products, convolutions as implicit GEMM) that
+    starts from a zero fill becomes one kernel: an scf.parallel over tasks
+    (batch x groups of N panels) for dlc-outline-parallel, each panel of
+    `nr` columns of the vector operand (the input sharing the output's
+    innermost loop) read in place when contiguous, else gathered into a
+    per-task buffer, and `mr x nr` accumulators in vector registers per
+    tile of M. Constant operands (weights) are packed into the tile layout
+    at compile time. With `fuse-epilogues`, the elementwise consumer of the
+    product (bias, activation, residual add, cast) is applied to the
+    registers before the store and the intermediate buffer disappears.
+    Tile sizes come from CPUCostModel.h for the given vector width and
+    register count.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "256",
+           "Vector width of the kernels in bits">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", "16",
+           "Vector registers of the target (16 with AVX2, 32 with AVX-512)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
+           "Apply the elementwise consumer to the register tile">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // GPU kernels
 //===----------------------------------------------------------------------===//

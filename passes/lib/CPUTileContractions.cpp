@@ -1,0 +1,979 @@
+//===- CPUTileContractions.cpp - register-tiled, vectorized CPU products --===//
+//
+// Every f32 contraction on memrefs (matmul, batched and broadcast products,
+// convolutions as implicit GEMM) becomes one CPU kernel:
+//
+//   parallel over tasks (batch x groups of N panels), on the thread pool
+//     for each nr-wide panel of N
+//       V panel: read in place when its nr columns are contiguous, else
+//         gathered into a per-task [K][nr] buffer (zero beyond N); a
+//         constant V (weights) is packed into [N/nr][K][nr] at compile time
+//       for each mr-row tile of M
+//         mr x nr accumulators in vector registers (nr/lanes vectors a row),
+//         one k step = nr/lanes vector loads of V, mr broadcasts of S,
+//         mr * nr/lanes FMAs; a constant S is packed into [M/mr][K][mr]
+//         at compile time
+//         the epilogue (the elementwise consumer: bias, activation,
+//         residual add, cast) applied to the registers, then stored
+//
+// The loops of the op are classified by operand use as in the GPU tiler:
+// batch (S, V, C), M (S, C), N (V, C), K (reductions). V is the input that
+// shares C's innermost loop, so the vectors run along contiguous memory of
+// C. Every operand offset is linear in the loops (affine maps over strided
+// memrefs), so it splits into per-M, per-N and per-K parts; these become
+// small constant tables, which also tell at compile time which panels are
+// contiguous. Tile sizes come from CPUCostModel.h.
+//
+// The transform-dialect schedule of the MLIR 22 notes (pack, tile, vectorize,
+// lower_contraction) was the first candidate; it needs sizes divisible by the
+// tiles (masked vectorization failed to lower or ran at 4 GFLOP/s) and does
+// not cover convolutions with windows, so the kernels are built here
+// directly from vector ops instead.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dlc/Passes/CPUCostModel.h"
+#include "dlc/Passes/Passes.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_CPUTILECONTRACTIONS
+#include "dlc/Passes/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+
+/// An element offset linear in the loops: cst + sum coef[d] * iv[d].
+struct Linear {
+  SmallVector<int64_t> coef;
+  int64_t cst = 0;
+};
+
+bool addLinear(AffineExpr e, int64_t scale, Linear &l) {
+  if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+    l.cst += scale * c.getValue();
+    return true;
+  }
+  if (auto d = dyn_cast<AffineDimExpr>(e)) {
+    l.coef[d.getPosition()] += scale;
+    return true;
+  }
+  auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!bin)
+    return false;
+  if (e.getKind() == AffineExprKind::Add)
+    return addLinear(bin.getLHS(), scale, l) &&
+           addLinear(bin.getRHS(), scale, l);
+  if (e.getKind() == AffineExprKind::Mul) {
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+      return addLinear(bin.getLHS(), scale * c.getValue(), l);
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+      return addLinear(bin.getRHS(), scale * c.getValue(), l);
+  }
+  return false;
+}
+
+/// The offset of `map`'s element in a memref of `type`, or nothing when it
+/// is not linear (mod, div, dynamic strides).
+std::optional<Linear> linearOffset(AffineMap map, MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type.hasStaticShape() ||
+      failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic) ||
+      map.getNumResults() != strides.size())
+    return std::nullopt;
+  Linear l;
+  l.coef.assign(map.getNumDims(), 0);
+  l.cst = offset;
+  for (auto [r, stride] : llvm::enumerate(strides))
+    if (!addLinear(map.getResult(r), stride, l))
+      return std::nullopt;
+  return l;
+}
+
+/// One past the largest element offset a memref of `type` reaches.
+int64_t extent(MemRefType type) {
+  auto [strides, offset] = type.getStridesAndOffset();
+  int64_t e = offset + 1;
+  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+    e += (size - 1) * stride;
+  return e;
+}
+
+/// The part of `l` over `dims` at every linear index of those loops (the
+/// last loop fastest).
+SmallVector<int64_t> table(const Linear &l, ArrayRef<unsigned> dims,
+                           ArrayRef<int64_t> ranges) {
+  int64_t n = 1;
+  for (unsigned d : dims)
+    n *= ranges[d];
+  SmallVector<int64_t> out(n);
+  SmallVector<int64_t> iv(dims.size(), 0);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v = 0;
+    for (auto [j, d] : llvm::enumerate(dims))
+      v += l.coef[d] * iv[j];
+    out[i] = v;
+    for (int j = int(dims.size()) - 1; j >= 0; --j) {
+      if (++iv[j] < ranges[dims[j]])
+        break;
+      iv[j] = 0;
+    }
+  }
+  return out;
+}
+
+/// The stride s when t[i] == i * s for every i.
+std::optional<int64_t> linearStride(ArrayRef<int64_t> t) {
+  int64_t s = t.size() > 1 ? t[1] - t[0] : 0;
+  for (auto [i, v] : llvm::enumerate(t))
+    if (v != int64_t(i) * s)
+      return std::nullopt;
+  return s;
+}
+
+/// Whether panel p (columns p*nr .. p*nr+nr-1) is full and contiguous in t.
+bool contiguousPanel(ArrayRef<int64_t> t, int64_t p, int64_t nr) {
+  int64_t n0 = p * nr;
+  if (n0 + nr > int64_t(t.size()))
+    return false;
+  for (int64_t j = 0; j < nr; ++j)
+    if (t[n0 + j] != t[n0] + j)
+      return false;
+  return true;
+}
+
+bool allN(const Linear &l, ArrayRef<unsigned> nDims, int64_t v) {
+  return llvm::all_of(nDims, [&](unsigned d) { return l.coef[d] == v; });
+}
+
+/// Whether the payload is out + a * b (f32).
+bool isMulAdd(linalg::LinalgOp op) {
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic)
+    return false;
+  Block &body = generic.getRegion().front();
+  if (body.getNumArguments() != 3 || body.getOperations().size() != 3)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value out = body.getArgument(2);
+  Value other = add.getLhs() == out   ? add.getRhs()
+                : add.getRhs() == out ? add.getLhs()
+                                      : Value();
+  auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+/// The dense f32 value of a constant global read by `v`, if any.
+DenseElementsAttr constantValue(Value v, ModuleOp module) {
+  auto get = v.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return nullptr;
+  auto global = module.lookupSymbol<memref::GlobalOp>(get.getNameAttr());
+  if (!global || !global.getConstant())
+    return nullptr;
+  auto value = dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr());
+  if (!value || !value.getElementType().isF32())
+    return nullptr;
+  return value;
+}
+
+/// The elementwise consumer fused as the epilogue.
+struct Epilogue {
+  linalg::GenericOp op;
+  Operation *view = nullptr; // collapse_shape of C read by op, if any
+  unsigned cInput = 0;       // the input reading C
+  AffineMap loopsToOut;      // contraction loops -> op's iteration space
+};
+
+struct Kernel; // defined below
+
+struct CPUTileContractionsPass
+    : dlc::impl::CPUTileContractionsBase<CPUTileContractionsPass> {
+  using CPUTileContractionsBase::CPUTileContractionsBase;
+
+  void runOnOperation() override;
+  LogicalResult rewrite(linalg::LinalgOp op, int id);
+  std::optional<Epilogue> findEpilogue(linalg::LinalgOp op, Value C,
+                                       ArrayRef<unsigned> loopsOfC);
+};
+
+//===----------------------------------------------------------------------===//
+// Matching
+//===----------------------------------------------------------------------===//
+
+/// Every use of `v` and of the views of it.
+void collectUses(Value v, SmallVectorImpl<OpOperand *> &uses) {
+  for (OpOperand &use : v.getUses()) {
+    uses.push_back(&use);
+    if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp, memref::CastOp>(
+            use.getOwner()))
+      collectUses(use.getOwner()->getResult(0), uses);
+  }
+}
+
+/// Whether `op` only allocates or has no memory effects (safe to move a
+/// kernel across).
+bool harmless(Operation *op) {
+  if (isMemoryEffectFree(op))
+    return true;
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!effects)
+    return false;
+  SmallVector<MemoryEffects::EffectInstance> list;
+  effects.getEffects(list);
+  return llvm::all_of(list, [](const MemoryEffects::EffectInstance &e) {
+    return isa<MemoryEffects::Allocate>(e.getEffect());
+  });
+}
+
+std::optional<Epilogue>
+CPUTileContractionsPass::findEpilogue(linalg::LinalgOp op, Value C,
+                                      ArrayRef<unsigned> loopsOfC) {
+  if (!fuseEpilogues)
+    return std::nullopt;
+  // C's uses: its zero fill, the contraction, the consumer (maybe through
+  // one collapse_shape) and deallocations; nothing else.
+  SmallVector<OpOperand *> uses;
+  collectUses(C, uses);
+  Epilogue e;
+  for (OpOperand *use : uses) {
+    Operation *user = use->getOwner();
+    if (user == op.getOperation() || isa<memref::DeallocOp>(user))
+      continue;
+    if (auto fill = dyn_cast<linalg::FillOp>(user))
+      if (fill.getOutputs()[0] == C)
+        continue;
+    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(user)) {
+      if (e.view || collapse.getSrc() != C)
+        return std::nullopt;
+      e.view = collapse;
+      continue;
+    }
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || (e.op && e.op != generic) ||
+        !generic.hasPureBufferSemantics() || generic.getNumDpsInits() != 1 ||
+        generic.getNumReductionLoops() != 0 || use->getOperandNumber() >=
+                                                   generic.getNumDpsInputs())
+      return std::nullopt;
+    e.op = generic;
+    e.cInput = use->getOperandNumber();
+  }
+  if (!e.op || e.op->getBlock() != op->getBlock() ||
+      !op->isBeforeInBlock(e.op))
+    return std::nullopt;
+  // Only one input may read C, through an identity map, and the output is
+  // written through an identity map.
+  Value cRead = e.view ? e.view->getResult(0) : C;
+  for (auto [i, in] : llvm::enumerate(e.op.getDpsInputs()))
+    if (in == cRead && i != e.cInput)
+      return std::nullopt;
+  SmallVector<AffineMap> maps = e.op.getIndexingMapsArray();
+  if (!maps[e.cInput].isIdentity() || !maps.back().isIdentity())
+    return std::nullopt;
+  // The payload: arith and math on scalars; no index, no use of the output.
+  Block &body = e.op.getRegion().front();
+  if (!body.getArgument(body.getNumArguments() - 1).use_empty())
+    return std::nullopt;
+  for (Operation &p : body.without_terminator()) {
+    StringRef dialect = p.getDialect() ? p.getDialect()->getNamespace() : "";
+    if ((dialect != "arith" && dialect != "math") || p.getNumRegions() != 0)
+      return std::nullopt;
+    for (Type t : llvm::concat<Type>(llvm::to_vector(p.getOperandTypes()),
+                                     llvm::to_vector(p.getResultTypes())))
+      if (!t.isIntOrFloat())
+        return std::nullopt;
+  }
+  for (Value in : e.op.getDpsInputs()) {
+    auto t = dyn_cast<MemRefType>(in.getType());
+    if (!t || !t.getElementType().isIntOrFloat())
+      return std::nullopt;
+  }
+  // Nothing between the contraction and the consumer touches memory.
+  for (Operation *p = op->getNextNode(); p != e.op; p = p->getNextNode())
+    if (p != e.view && !harmless(p))
+      return std::nullopt;
+  // Contraction loops -> indices of C -> indices of the consumer's space
+  // (a collapse_shape merges groups of C's dimensions).
+  MLIRContext *ctx = op->getContext();
+  auto ct = cast<MemRefType>(C.getType());
+  SmallVector<AffineExpr> cIdx;
+  for (unsigned d : loopsOfC)
+    cIdx.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<AffineExpr> outIdx;
+  if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(e.view)) {
+    for (ReassociationIndices group : collapse.getReassociationIndices()) {
+      AffineExpr x = getAffineConstantExpr(0, ctx);
+      for (int64_t c : group)
+        x = x * ct.getDimSize(c) + cIdx[c];
+      outIdx.push_back(x);
+    }
+  } else {
+    outIdx = cIdx;
+  }
+  e.loopsToOut = AffineMap::get(op.getNumLoops(), 0, outIdx, ctx);
+  return e;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel construction
+//===----------------------------------------------------------------------===//
+
+/// An operand of the kernel as a flat memref and its linear offset.
+struct Access {
+  Value mem;       // the original memref
+  MemRefType type; // its type
+  Linear lin;      // element offset in the contraction's loops
+};
+
+struct Kernel {
+  ModuleOp module;
+  OpBuilder &b;
+  Location loc;
+  std::string prefix;
+  int counter = 0;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) { return y == 1 ? x : mul(x, idx(y)); }
+  Value lt(Value x, int64_t y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, idx(y));
+  }
+
+  /// A constant global holding `value`, read in the current block.
+  Value global(DenseElementsAttr value) {
+    auto tensor = cast<RankedTensorType>(value.getType());
+    auto type = MemRefType::get(tensor.getShape(), tensor.getElementType());
+    std::string name = prefix + "_" + std::to_string(counter++);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(module.getBody());
+      memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"), type,
+                               value, /*constant=*/true,
+                               b.getI64IntegerAttr(64));
+    }
+    return memref::GetGlobalOp::create(b, loc, type, name);
+  }
+  Value intTable(ArrayRef<int64_t> values) {
+    SmallVector<int32_t> v(values.begin(), values.end());
+    auto type = RankedTensorType::get({int64_t(v.size())}, b.getI32Type());
+    return global(DenseElementsAttr::get(type, ArrayRef<int32_t>(v)));
+  }
+  Value lookup(Value table, Value i) {
+    Value v = memref::LoadOp::create(b, loc, table, ValueRange{i});
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  }
+  /// `v` as a 1-D memref over its whole extent, from its base.
+  Value flat(Value v) {
+    auto t = cast<MemRefType>(v.getType());
+    auto type = MemRefType::get({extent(t)}, t.getElementType());
+    return memref::ReinterpretCastOp::create(b, loc, type, v, 0,
+                                             ArrayRef<int64_t>{extent(t)},
+                                             ArrayRef<int64_t>{1});
+  }
+  /// for (iv = lb; iv < ub; ++iv) body(iv)
+  void loop(Value lb, Value ub, function_ref<void(Value)> body) {
+    auto f = scf::ForOp::create(b, loc, lb, ub, idx(1));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(f.getBody()->getTerminator());
+    body(f.getInductionVar());
+  }
+};
+
+/// Clones the epilogue's payload on `args` (one value per input; the C
+/// input is the accumulator), as vectors of `lanes` when any is a vector.
+Value applyPayload(OpBuilder &b, Location loc, linalg::GenericOp op,
+                   ArrayRef<Value> args) {
+  Block &body = op.getRegion().front();
+  IRMapping map;
+  for (auto [arg, v] : llvm::zip(body.getArguments(), args))
+    map.map(arg, v);
+  for (Operation &p : body.without_terminator()) {
+    VectorType vt;
+    for (Value o : p.getOperands())
+      if (auto t = dyn_cast<VectorType>(map.lookupOrDefault(o).getType()))
+        vt = t;
+    SmallVector<std::pair<Value, Value>> restore;
+    if (vt)
+      for (Value o : p.getOperands()) {
+        Value m = map.lookupOrDefault(o);
+        if (isa<VectorType>(m.getType()))
+          continue;
+        Value bc = vector::BroadcastOp::create(
+            b, loc, VectorType::get(vt.getShape(), m.getType()), m);
+        restore.push_back({o, m});
+        map.map(o, bc);
+      }
+    Operation *c = b.clone(p, map);
+    if (vt)
+      for (OpResult r : c->getResults())
+        r.setType(VectorType::get(vt.getShape(), r.getType()));
+    for (auto [o, m] : restore)
+      map.map(o, m);
+  }
+  return map.lookupOrDefault(body.getTerminator()->getOperand(0));
+}
+
+LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
+  ModuleOp module = getOperation();
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || !isMulAdd(op))
+    return failure();
+  Value in0 = op.getDpsInputs()[0], in1 = op.getDpsInputs()[1];
+  Value C = op.getDpsInits()[0];
+  for (Value v : {in0, in1, C}) {
+    auto t = dyn_cast<MemRefType>(v.getType());
+    if (!t || !t.hasStaticShape() || !t.getElementType().isF32())
+      return failure();
+  }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic) ||
+      !maps[2].isProjectedPermutation() || maps[2].getNumResults() == 0)
+    return failure();
+  // V: the input using C's innermost loop.
+  unsigned inner = cast<AffineDimExpr>(maps[2].getResults().back()).getPosition();
+  bool v0 = maps[0].isFunctionOfDim(inner), v1 = maps[1].isFunctionOfDim(inner);
+  if (v0 == v1)
+    return failure();
+  unsigned vi = v0 ? 0 : 1, si = 1 - vi;
+  Value V = vi == 0 ? in0 : in1, S = vi == 0 ? in1 : in0;
+  AffineMap vMap = maps[vi], sMap = maps[si];
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  SmallVector<unsigned> batchDims, mDims, nDims, kDims, loopsOfC;
+  for (AffineExpr r : maps[2].getResults())
+    loopsOfC.push_back(cast<AffineDimExpr>(r).getPosition());
+  // M and N loops in C's order (N then is contiguous in C), K in loop order.
+  for (unsigned d : loopsOfC) {
+    bool inS = sMap.isFunctionOfDim(d), inV = vMap.isFunctionOfDim(d);
+    if (inS && inV)
+      batchDims.push_back(d);
+    else if (inS)
+      mDims.push_back(d);
+    else if (inV)
+      nDims.push_back(d);
+    else if (ranges[d] != 1)
+      return failure();
+  }
+  for (unsigned d = 0, e = op.getNumLoops(); d < e; ++d) {
+    if (llvm::is_contained(loopsOfC, d))
+      continue;
+    if (iters[d] != utils::IteratorType::reduction)
+      return failure();
+    kDims.push_back(d);
+  }
+  if (nDims.empty() || kDims.empty())
+    return failure();
+  auto size = [&](ArrayRef<unsigned> dims) {
+    int64_t n = 1;
+    for (unsigned d : dims)
+      n *= ranges[d];
+    return n;
+  };
+  int64_t batch = size(batchDims), M = size(mDims), N = size(nDims),
+          K = size(kDims);
+  // Offsets; loops of one iteration contribute nothing.
+  auto offsetOf = [&](AffineMap map, Value v) -> std::optional<Linear> {
+    auto l = linearOffset(map, cast<MemRefType>(v.getType()));
+    if (l)
+      for (auto [d, r] : llvm::enumerate(ranges))
+        if (r == 1)
+          l->coef[d] = 0;
+    return l;
+  };
+  auto sLin = offsetOf(sMap, S);
+  auto vLin = offsetOf(vMap, V);
+  auto cLin = offsetOf(maps[2], C);
+  if (!sLin || !vLin || !cLin)
+    return failure();
+
+  // The zero fill of C just before (nothing between touches C).
+  linalg::FillOp fill;
+  for (Operation *p = op->getPrevNode(); p; p = p->getPrevNode()) {
+    auto f = dyn_cast<linalg::FillOp>(p);
+    if (f && f.getOutputs()[0] == C) {
+      auto cst = f.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+      auto fv = cst ? dyn_cast<FloatAttr>(cst.getValue()) : nullptr;
+      if (fv && fv.getValue().isZero())
+        fill = f;
+      break;
+    }
+    if (llvm::is_contained(p->getOperands(), C) || !harmless(p))
+      break;
+  }
+  if (!fill)
+    return failure();
+
+  // The output: the epilogue's, else C.
+  std::optional<Epilogue> epi = findEpilogue(op, C, loopsOfC);
+  Value O = C;
+  Linear oLin = *cLin;
+  SmallVector<std::optional<Linear>> xLin;
+  if (epi) {
+    O = epi->op.getDpsInits()[0];
+    SmallVector<AffineMap> emaps = epi->op.getIndexingMapsArray();
+    auto ol = offsetOf(emaps.back().compose(epi->loopsToOut), O);
+    bool ok = ol.has_value();
+    if (ok)
+      oLin = *ol;
+    for (auto [i, in] : llvm::enumerate(epi->op.getDpsInputs())) {
+      if (i == epi->cInput || !ok) {
+        xLin.push_back(std::nullopt);
+        continue;
+      }
+      auto xl = offsetOf(emaps[i].compose(epi->loopsToOut), in);
+      // Along N an input is either constant (broadcast) or follows the
+      // output element by element (vector loads where the output is).
+      ok = xl && (allN(*xl, nDims, 0) ||
+                  llvm::all_of(nDims, [&](unsigned d) {
+                    return xl->coef[d] == oLin.coef[d];
+                  }));
+      xLin.push_back(xl);
+    }
+    if (!ok) {
+      epi.reset();
+      O = C;
+      oLin = *cLin;
+      xLin.clear();
+    }
+  }
+
+  dlc::cpu::CPUTargetInfo target;
+  target.vectorBits = vectorBits;
+  target.registers = vectorRegisters;
+  dlc::cpu::ContractionTiles tiles =
+      dlc::cpu::chooseContractionTiles(target, batch, M, N, K);
+  const int64_t L = tiles.lanes, MR = tiles.mr, NR = tiles.nr, NV = NR / L;
+  const int64_t tilesM = (M + MR - 1) / MR, panels = (N + NR - 1) / NR;
+  const int64_t ppt = tiles.panelsPerTask;
+  const int64_t groups = (panels + ppt - 1) / ppt;
+
+  // Compile-time tables and packed constants.
+  SmallVector<int64_t> vK = table(*vLin, kDims, ranges),
+                       vN = table(*vLin, nDims, ranges),
+                       sK = table(*sLin, kDims, ranges),
+                       sM = table(*sLin, mDims, ranges),
+                       oM = table(oLin, mDims, ranges),
+                       oN = table(oLin, nDims, ranges);
+  auto noBatch = [&](const Linear &l) {
+    return llvm::all_of(batchDims, [&](unsigned d) { return l.coef[d] == 0; });
+  };
+  DenseElementsAttr vConst = constantValue(V, module),
+                    sConst = constantValue(S, module);
+  bool vPacked = vConst && noBatch(*vLin);
+  bool sPacked = sConst && noBatch(*sLin);
+  SmallVector<bool> vDirect(panels), oFull(panels);
+  bool anyDirect = false, anyGather = false, allOFull = true, noOFull = true;
+  for (int64_t p = 0; p < panels; ++p) {
+    vDirect[p] = !vPacked && contiguousPanel(vN, p, NR);
+    oFull[p] = contiguousPanel(oN, p, NR);
+    anyDirect |= vDirect[p];
+    anyGather |= !vPacked && !vDirect[p];
+    allOFull &= oFull[p];
+    noOFull &= !oFull[p];
+  }
+
+  OpBuilder b(epi ? epi->op.getOperation() : op.getOperation());
+  Location loc = op.getLoc();
+  Kernel k{module, b, loc, "__constant_dlc_k" + std::to_string(id)};
+  Type f32 = b.getF32Type();
+  auto vecType = VectorType::get({L}, f32);
+
+  auto par = scf::ParallelOp::create(b, loc, ValueRange{k.idx(0)},
+                                     ValueRange{k.idx(batch * groups)},
+                                     ValueRange{k.idx(1)});
+  b.setInsertionPoint(par.getBody()->getTerminator());
+  Value task = par.getInductionVars()[0];
+  Value bIdx = arith::DivUIOp::create(b, loc, task, k.idx(groups));
+  Value group = arith::RemUIOp::create(b, loc, task, k.idx(groups));
+  // Batch offsets of each operand.
+  SmallVector<Value> bIvs(op.getNumLoops());
+  {
+    Value rest = bIdx;
+    for (int i = int(batchDims.size()) - 1; i >= 0; --i) {
+      int64_t n = ranges[batchDims[i]];
+      bIvs[batchDims[i]] =
+          i > 0 ? arith::RemUIOp::create(b, loc, rest, k.idx(n)) : rest;
+      if (i > 0)
+        rest = arith::DivUIOp::create(b, loc, rest, k.idx(n));
+    }
+  }
+  auto batchOffset = [&](const Linear &l) {
+    Value v = k.idx(l.cst);
+    for (unsigned d : batchDims)
+      if (l.coef[d] != 0)
+        v = k.add(v, k.mul(bIvs[d], l.coef[d]));
+    return v;
+  };
+
+  // Flat operands and tables.
+  auto dynF32 = MemRefType::get({ShapedType::kDynamic}, f32);
+  Value vFlat, vPack;
+  if (vPacked) {
+    SmallVector<float> packed(panels * K * NR, 0.0f);
+    auto values = llvm::to_vector(vConst.getValues<float>());
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t kk = 0; kk < K; ++kk)
+        for (int64_t j = 0; j < NR && p * NR + j < N; ++j)
+          packed[(p * K + kk) * NR + j] =
+              values[vLin->cst + vK[kk] + vN[p * NR + j]];
+    vPack = k.global(DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(packed.size())}, f32),
+        ArrayRef<float>(packed)));
+  } else {
+    vFlat = k.flat(V);
+  }
+  Value sFlat;
+  if (sPacked) {
+    SmallVector<float> packed(tilesM * K * MR, 0.0f);
+    auto values = llvm::to_vector(sConst.getValues<float>());
+    for (int64_t t = 0; t < tilesM; ++t)
+      for (int64_t kk = 0; kk < K; ++kk)
+        for (int64_t i = 0; i < MR && t * MR + i < M; ++i)
+          packed[(t * K + kk) * MR + i] =
+              values[sLin->cst + sK[kk] + sM[t * MR + i]];
+    sFlat = k.global(DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(packed.size())}, f32),
+        ArrayRef<float>(packed)));
+  } else {
+    sFlat = k.flat(S);
+  }
+  Value oFlat = k.flat(O);
+  Value vB = vPacked ? Value() : batchOffset(*vLin);
+  Value sB = sPacked ? Value() : batchOffset(*sLin);
+  Value oB = batchOffset(oLin);
+  // V rows: a stride when vK is linear, else a table (vK for panels read in
+  // place, k * NR for gathered ones).
+  std::optional<int64_t> vStride = linearStride(vK);
+  Value vKTable, kNRTable, vNTable;
+  if (!vPacked) {
+    vNTable = k.intTable(vN);
+    if (!vStride) {
+      vKTable = k.intTable(vK);
+      SmallVector<int64_t> knr(K);
+      for (int64_t kk = 0; kk < K; ++kk)
+        knr[kk] = kk * NR;
+      kNRTable = k.intTable(knr);
+    }
+  }
+  std::optional<int64_t> sStride = sPacked ? std::optional<int64_t>(MR)
+                                           : linearStride(sK);
+  Value sKTable = sStride ? Value() : k.intTable(sK);
+  Value sMTable = sPacked ? Value() : k.intTable(sM);
+  Value oMTable = k.intTable(oM), oNTable = k.intTable(oN);
+  Value vDirectTable, oFullTable;
+  if (anyDirect && anyGather) {
+    SmallVector<int64_t> t(vDirect.begin(), vDirect.end());
+    vDirectTable = k.intTable(t);
+  }
+  if (!allOFull && !noOFull) {
+    SmallVector<int64_t> t(oFull.begin(), oFull.end());
+    oFullTable = k.intTable(t);
+  }
+  // Epilogue inputs.
+  struct XIn {
+    Value flat, mTable, nTable, batch;
+    bool alongN = false;
+  };
+  SmallVector<XIn> xs;
+  if (epi)
+    for (auto [i, in] : llvm::enumerate(epi->op.getDpsInputs())) {
+      XIn x;
+      if (i != epi->cInput) {
+        x.flat = k.flat(in);
+        x.mTable = k.intTable(table(*xLin[i], mDims, ranges));
+        x.alongN = !allN(*xLin[i], nDims, 0);
+        if (x.alongN)
+          x.nTable = k.intTable(table(*xLin[i], nDims, ranges));
+        x.batch = batchOffset(*xLin[i]);
+      }
+      xs.push_back(x);
+    }
+
+  Value scratch, tile;
+  if (anyGather)
+    scratch = memref::AllocOp::create(
+        b, loc, MemRefType::get({K * NR}, f32), b.getI64IntegerAttr(64));
+  if (!allOFull)
+    tile = memref::AllocOp::create(b, loc, MemRefType::get({MR * NR}, f32),
+                                   b.getI64IntegerAttr(64));
+  Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value zeroV = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(
+                                                      vecType, 0.0f));
+
+  Value pBegin = k.mul(group, ppt);
+  Value pEnd = arith::MinSIOp::create(b, loc, k.add(pBegin, k.idx(ppt)),
+                                      k.idx(panels));
+  k.loop(pBegin, pEnd, [&](Value p) {
+    Value n0 = k.mul(p, NR);
+    // Gathers panel p of V into the scratch buffer.
+    auto gather = [&]() {
+      k.loop(k.idx(0), k.idx(K), [&](Value kk) {
+        Value rowOff = k.add(vB, vStride ? k.mul(kk, *vStride)
+                                         : k.lookup(vKTable, kk));
+        for (int64_t j = 0; j < NR; ++j) {
+          Value n = k.add(n0, k.idx(j));
+          Value valid = k.lt(n, N);
+          Value nn = arith::MinSIOp::create(b, loc, n, k.idx(N - 1));
+          Value v = memref::LoadOp::create(
+              b, loc, vFlat, ValueRange{k.add(rowOff, k.lookup(vNTable, nn))});
+          v = arith::SelectOp::create(b, loc, valid, v, zeroF);
+          memref::StoreOp::create(b, loc, v, scratch,
+                                  ValueRange{k.add(k.mul(kk, NR), k.idx(j))});
+        }
+      });
+    };
+    // (memref, row base, stride or table) of V's panel.
+    Value vMem, vRow, vStep, vTab;
+    auto castDyn = [&](Value m) {
+      return memref::CastOp::create(b, loc, dynF32, m).getResult();
+    };
+    if (vPacked) {
+      vMem = vPack;
+      vRow = k.mul(p, K * NR);
+      vStep = k.idx(NR);
+    } else if (!anyGather || !anyDirect) {
+      if (anyGather) {
+        gather();
+        vMem = scratch;
+        vRow = k.idx(0);
+        if (vStride)
+          vStep = k.idx(NR);
+        else
+          vTab = kNRTable;
+      } else {
+        vMem = vFlat;
+        vRow = k.add(vB, k.lookup(vNTable, n0));
+        if (vStride)
+          vStep = k.idx(*vStride);
+        else
+          vTab = vKTable;
+      }
+    } else {
+      Value direct = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ne,
+          memref::LoadOp::create(b, loc, vDirectTable, ValueRange{p}),
+          arith::ConstantIntOp::create(b, loc, 0, 32));
+      Type third = vStride ? (Type)b.getIndexType()
+                           : (Type)MemRefType::get({K}, b.getI32Type());
+      auto sel = scf::IfOp::create(
+          b, loc, TypeRange{dynF32, b.getIndexType(), third}, direct, true);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(sel.thenBlock());
+        Value row = k.add(vB, k.lookup(vNTable, n0));
+        scf::YieldOp::create(
+            b, loc,
+            ValueRange{castDyn(vFlat), row,
+                       vStride ? k.idx(*vStride) : vKTable});
+        b.setInsertionPointToStart(sel.elseBlock());
+        gather();
+        scf::YieldOp::create(
+            b, loc,
+            ValueRange{castDyn(scratch), k.idx(0),
+                       vStride ? k.idx(NR) : kNRTable});
+      }
+      vMem = sel.getResult(0);
+      vRow = sel.getResult(1);
+      (vStride ? vStep : vTab) = sel.getResult(2);
+    }
+
+    k.loop(k.idx(0), k.idx(tilesM), [&](Value mt) {
+      Value m0 = k.mul(mt, MR);
+      SmallVector<Value> sRow(MR);
+      for (int64_t i = 0; i < MR; ++i) {
+        if (sPacked) {
+          sRow[i] = k.add(k.mul(mt, K * MR), k.idx(i));
+        } else {
+          Value m = arith::MinSIOp::create(b, loc, k.add(m0, k.idx(i)),
+                                           k.idx(M - 1));
+          sRow[i] = k.add(sB, k.lookup(sMTable, m));
+        }
+      }
+      SmallVector<Value> init(MR * NV, zeroV);
+      auto kLoop =
+          scf::ForOp::create(b, loc, k.idx(0), k.idx(K), k.idx(1), init);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(kLoop.getBody());
+        Value kk = kLoop.getInductionVar();
+        Value r = k.add(vRow, vTab ? k.lookup(vTab, kk) : k.mul(kk, vStep));
+        SmallVector<Value> bv;
+        for (int64_t j = 0; j < NV; ++j)
+          bv.push_back(vector::LoadOp::create(b, loc, vecType, vMem,
+                                              ValueRange{k.add(r, k.idx(j * L))}));
+        Value sk = sStride ? k.mul(kk, *sStride) : k.lookup(sKTable, kk);
+        SmallVector<Value> acc(kLoop.getRegionIterArgs());
+        for (int64_t i = 0; i < MR; ++i) {
+          Value s = memref::LoadOp::create(b, loc, sFlat,
+                                           ValueRange{k.add(sRow[i], sk)});
+          Value a = vector::BroadcastOp::create(b, loc, vecType, s);
+          for (int64_t j = 0; j < NV; ++j)
+            acc[i * NV + j] = vector::FMAOp::create(b, loc, a, bv[j],
+                                                    acc[i * NV + j]);
+        }
+        scf::YieldOp::create(b, loc, acc);
+      }
+      SmallVector<Value> acc(kLoop.getResults());
+
+      // Stores: whole vectors where the output panel is contiguous.
+      auto storeFull = [&]() {
+        for (int64_t i = 0; i < MR; ++i) {
+          Value m = k.add(m0, k.idx(i));
+          auto emit = [&]() {
+            Value mRow = k.add(oB, k.lookup(oMTable, m));
+            Value base = k.add(mRow, k.lookup(oNTable, n0));
+            for (int64_t j = 0; j < NV; ++j) {
+              Value v = acc[i * NV + j];
+              if (epi) {
+                SmallVector<Value> args;
+                for (auto [xi, x] : llvm::enumerate(xs)) {
+                  if (xi == epi->cInput) {
+                    args.push_back(v);
+                    continue;
+                  }
+                  Value xo = k.add(x.batch, k.lookup(x.mTable, m));
+                  if (x.alongN) {
+                    auto et = cast<MemRefType>(x.flat.getType()).getElementType();
+                    xo = k.add(xo, k.add(k.lookup(x.nTable, n0), k.idx(j * L)));
+                    args.push_back(vector::LoadOp::create(
+                        b, loc, VectorType::get({L}, et), x.flat,
+                        ValueRange{xo}));
+                  } else {
+                    args.push_back(memref::LoadOp::create(b, loc, x.flat,
+                                                          ValueRange{xo}));
+                  }
+                }
+                v = applyPayload(b, loc, epi->op, args);
+              }
+              vector::StoreOp::create(b, loc, v, oFlat,
+                                      ValueRange{k.add(base, k.idx(j * L))});
+            }
+          };
+          if ((mDims.empty() || M % MR == 0)) {
+            emit();
+          } else {
+            auto inM = scf::IfOp::create(b, loc, k.lt(m, M), false);
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPoint(inM.thenBlock()->getTerminator());
+            emit();
+          }
+        }
+      };
+      // Edges: through the tile buffer, element by element.
+      auto storeEdge = [&]() {
+        for (int64_t i = 0; i < MR; ++i)
+          for (int64_t j = 0; j < NV; ++j)
+            vector::StoreOp::create(b, loc, acc[i * NV + j], tile,
+                                    ValueRange{k.idx(i * NR + j * L)});
+        Value mEnd = arith::MinSIOp::create(b, loc, k.add(m0, k.idx(MR)),
+                                            k.idx(M));
+        Value nEnd = arith::MinSIOp::create(b, loc, k.add(n0, k.idx(NR)),
+                                            k.idx(N));
+        k.loop(m0, mEnd, [&](Value m) {
+          Value mRow = k.add(oB, k.lookup(oMTable, m));
+          k.loop(n0, nEnd, [&](Value n) {
+            Value t = k.add(k.mul(arith::SubIOp::create(b, loc, m, m0), NR),
+                            arith::SubIOp::create(b, loc, n, n0));
+            Value v = memref::LoadOp::create(b, loc, tile, ValueRange{t});
+            if (epi) {
+              SmallVector<Value> args;
+              for (auto [xi, x] : llvm::enumerate(xs)) {
+                if (xi == epi->cInput) {
+                  args.push_back(v);
+                  continue;
+                }
+                Value xo = k.add(x.batch, k.lookup(x.mTable, m));
+                if (x.alongN)
+                  xo = k.add(xo, k.lookup(x.nTable, n));
+                args.push_back(
+                    memref::LoadOp::create(b, loc, x.flat, ValueRange{xo}));
+              }
+              v = applyPayload(b, loc, epi->op, args);
+            }
+            memref::StoreOp::create(
+                b, loc, v, oFlat,
+                ValueRange{k.add(mRow, k.lookup(oNTable, n))});
+          });
+        });
+      };
+      if (allOFull) {
+        storeFull();
+      } else if (noOFull) {
+        storeEdge();
+      } else {
+        Value full = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ne,
+            memref::LoadOp::create(b, loc, oFullTable, ValueRange{p}),
+            arith::ConstantIntOp::create(b, loc, 0, 32));
+        auto sel = scf::IfOp::create(b, loc, full, true);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(sel.thenBlock()->getTerminator());
+        storeFull();
+        b.setInsertionPoint(sel.elseBlock()->getTerminator());
+        storeEdge();
+      }
+    });
+  });
+  // (buffer-deallocation-pipeline frees the per-task buffers.)
+
+  // The replaced ops, and C when nothing else reads it.
+  Operation *consumer = epi ? epi->op.getOperation() : nullptr;
+  Operation *view = epi ? epi->view : nullptr;
+  op->erase();
+  fill->erase();
+  if (consumer)
+    consumer->erase();
+  if (view)
+    view->erase();
+  if (epi) {
+    if (auto alloc = C.getDefiningOp<memref::AllocOp>()) {
+      for (Operation *u : llvm::make_early_inc_range(C.getUsers()))
+        if (isa<memref::DeallocOp>(u))
+          u->erase();
+      if (C.use_empty())
+        alloc->erase();
+    }
+  }
+  return success();
+}
+
+void CPUTileContractionsPass::runOnOperation() {
+  SmallVector<linalg::LinalgOp> ops;
+  getOperation().walk([&](linalg::LinalgOp op) {
+    if (op.hasPureBufferSemantics() && isa<func::FuncOp>(op->getParentOp()) &&
+        op.getNumDpsInputs() == 2 && op.getNumDpsInits() == 1 && isMulAdd(op))
+      ops.push_back(op);
+  });
+  int id = 0;
+  for (linalg::LinalgOp op : ops)
+    if (succeeded(rewrite(op, id)))
+      ++id;
+  // Weights that only the packed copies read any more.
+  getOperation().walk([](memref::GetGlobalOp get) {
+    if (get->use_empty())
+      get->erase();
+  });
+  for (auto global : llvm::make_early_inc_range(
+           getOperation().getOps<memref::GlobalOp>())) {
+    auto uses = SymbolTable::getSymbolUses(global, getOperation());
+    if (uses && uses->empty())
+      global.erase();
+  }
+}
+
+} // namespace

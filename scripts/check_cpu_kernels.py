@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Checks dlc's CPU contraction kernels against onnxruntime on many shapes.
+
+    scripts/check_cpu_kernels.py --dlc-run build/bin/dlc-run [--jobs 2]
+        [--target cpu] [--filter SUBSTRING] [--keep DIR]
+
+Builds small ONNX models that exercise every path of the tiled kernels
+(dlc-cpu-tile-contractions): products with constant and computed operands,
+M and N not multiples of the register tile, batched and broadcast
+products, Gemm with transposes and bias, convolutions 1x1 / 3x3 / 7x7 with
+strides, padding, dilation, groups and depthwise, and fused epilogues
+(bias, Relu, Clip, residual Add, Sigmoid). Each model's reference output
+comes from onnxruntime; `dlc-run --test-dir` compiles and compares
+(rtol 1e-4, atol 1e-4). Prints one line per case and "N passed, N failed".
+"""
+
+import argparse
+import concurrent.futures
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+RNG = np.random.default_rng(7)
+
+
+def rand(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+def const(name, array):
+    return numpy_helper.from_array(array, name)
+
+
+def model(nodes, inputs, outputs, inits, opset=17):
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
+        inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    return m
+
+
+def matmul(m, k, n, const_b=True, batch=(), bbatch=None):
+    a_shape = list(batch) + [m, k]
+    b_shape = (list(batch) if bbatch is None else list(bbatch)) + [k, n]
+    inits, inputs = [], [("a", a_shape)]
+    if const_b:
+        inits.append(const("b", rand(*b_shape)))
+    else:
+        inputs.append(("b", b_shape))
+    return model([helper.make_node("MatMul", ["a", "b"], ["y"])], inputs, ["y"], inits)
+
+
+def matmul_epilogue(m, k, n):
+    nodes = [helper.make_node("MatMul", ["a", "w"], ["p"]),
+             helper.make_node("Add", ["p", "bias"], ["q"]),
+             helper.make_node("Relu", ["q"], ["y"])]
+    return model(nodes, [("a", [1, m, k])], ["y"],
+                 [const("w", rand(k, n)), const("bias", rand(n))])
+
+
+def gemm(m, k, n, trans_a=0, trans_b=1, alpha=1.0, beta=1.0):
+    a = [k, m] if trans_a else [m, k]
+    b = rand(n, k) if trans_b else rand(k, n)
+    node = helper.make_node("Gemm", ["a", "b", "c"], ["y"], transA=trans_a,
+                            transB=trans_b, alpha=alpha, beta=beta)
+    return model([node], [("a", a)], ["y"], [const("b", b), const("c", rand(n))])
+
+
+def conv(c, h, w, f, k, stride=1, pad=0, dil=1, group=1, epilogue="",
+         batch=1):
+    x = [batch, c, h, w]
+    wt = rand(f, c // group, k, k) * 0.2
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c0"], kernel_shape=[k, k],
+                              strides=[stride, stride], pads=[pad] * 4,
+                              dilations=[dil, dil], group=group)]
+    inits = [const("w", wt), const("b", rand(f))]
+    out = "c0"
+    inputs = [("x", x)]
+    for i, op in enumerate(epilogue.split(",") if epilogue else []):
+        nxt = f"e{i}"
+        if op == "relu":
+            nodes.append(helper.make_node("Relu", [out], [nxt]))
+        elif op == "clip":
+            nodes.append(helper.make_node("Clip", [out, "lo", "hi"], [nxt]))
+            inits += [const("lo", np.array(0, np.float32)),
+                      const("hi", np.array(6, np.float32))]
+        elif op == "sigmoid":
+            nodes.append(helper.make_node("Sigmoid", [out], [nxt]))
+        elif op == "residual":
+            oh = (h + 2 * pad - dil * (k - 1) - 1) // stride + 1
+            ow = (w + 2 * pad - dil * (k - 1) - 1) // stride + 1
+            inputs.append(("r", [batch, f, oh, ow]))
+            nodes.append(helper.make_node("Add", [out, "r"], [nxt]))
+        out = nxt
+    nodes.append(helper.make_node("Identity", [out], ["y"]))
+    return model(nodes, inputs, ["y"], inits)
+
+
+def cases():
+    yield "matmul_64x128x96_constB", matmul(64, 128, 96)
+    yield "matmul_37x53x29_constB", matmul(37, 53, 29)
+    yield "matmul_1x256x1000_constB", matmul(1, 256, 1000)
+    yield "matmul_50x70x130_inputs", matmul(50, 70, 130, const_b=False)
+    yield "matmul_batched_2x3_inputs", matmul(33, 40, 45, const_b=False, batch=(2, 3))
+    yield "matmul_broadcast_weight", matmul(20, 48, 72, batch=(1, 3), bbatch=())
+    yield "matmul_bias_relu", matmul_epilogue(128, 96, 200)
+    yield "gemm_transB", gemm(7, 64, 50)
+    yield "gemm_transA_alpha_beta", gemm(19, 31, 23, trans_a=1, trans_b=0, alpha=0.5, beta=2.0)
+    yield "conv1x1", conv(32, 14, 14, 40, 1)
+    yield "conv1x1_stride2", conv(16, 15, 15, 24, 1, stride=2)
+    yield "conv3x3_pad1", conv(8, 17, 19, 12, 3, pad=1)
+    yield "conv3x3_pad1_relu", conv(16, 28, 28, 20, 3, pad=1, epilogue="relu")
+    yield "conv3x3_stride2", conv(8, 23, 23, 16, 3, stride=2, pad=1)
+    yield "conv3x3_dilation2", conv(4, 16, 16, 8, 3, pad=2, dil=2)
+    yield "conv7x7_stride2", conv(3, 40, 40, 16, 7, stride=2, pad=3)
+    yield "conv_group2", conv(8, 12, 12, 8, 3, pad=1, group=2)
+    yield "conv_depthwise_clip", conv(24, 16, 16, 24, 3, pad=1, group=24, epilogue="clip")
+    yield "conv_depthwise_stride2", conv(12, 15, 15, 12, 3, stride=2, pad=1, group=12)
+    yield "conv1x1_residual_relu", conv(24, 9, 9, 24, 1, epilogue="residual,relu")
+    yield "conv3x3_batch3_sigmoid", conv(6, 10, 10, 10, 3, pad=1, epilogue="sigmoid", batch=3)
+
+
+def write_case(folder, name, m):
+    path = os.path.join(folder, name)
+    data = os.path.join(path, "test_data_set_0")
+    os.makedirs(data, exist_ok=True)
+    onnx.save(m, os.path.join(path, "model.onnx"))
+    sess = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"])
+    feeds = {}
+    for i, vi in enumerate(sess.get_inputs()):
+        a = rand(*vi.shape)
+        feeds[vi.name] = a
+        t = numpy_helper.from_array(a, vi.name)
+        open(os.path.join(data, f"input_{i}.pb"), "wb").write(t.SerializeToString())
+    outs = sess.run(None, feeds)
+    for i, (vi, o) in enumerate(zip(sess.get_outputs(), outs)):
+        t = numpy_helper.from_array(o, vi.name)
+        open(os.path.join(data, f"output_{i}.pb"), "wb").write(t.SerializeToString())
+    return path
+
+
+def run_case(args, path):
+    cmd = [args.dlc_run, os.path.join(path, "model.onnx"), "--target", args.target,
+           "--test-dir", os.path.join(path, "test_data_set_0"),
+           "--rtol", "1e-4", "--atol", "1e-4"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    return p.returncode == 0, (p.stdout + p.stderr).strip()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dlc-run", required=True)
+    parser.add_argument("--target", default="cpu")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--filter", default="")
+    parser.add_argument("--keep", help="write the cases into this folder")
+    args = parser.parse_args()
+    folder = args.keep or tempfile.mkdtemp(prefix="dlc-kernels-")
+    paths = [(n, write_case(folder, n, m)) for n, m in cases() if args.filter in n]
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(lambda c: run_case(args, c[1]), paths))
+    for (name, _), (ok, out) in zip(paths, results):
+        print(f"{'PASS' if ok else 'FAIL'} {name}")
+        if not ok:
+            print("  " + out.replace("\n", "\n  ")[-2000:])
+        passed += ok
+        failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
