@@ -355,17 +355,23 @@ struct Kernel {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, idx(y));
   }
 
-  /// A constant global holding `value`, read in the current block.
-  Value global(DenseElementsAttr value) {
+  /// A constant global holding `value`, read in the current block; packed
+  /// weights are named as the other weights (`__constant_...`), tables
+  /// are not weights.
+  Value global(DenseElementsAttr value, bool isWeight = false) {
     auto tensor = cast<RankedTensorType>(value.getType());
     auto type = MemRefType::get(tensor.getShape(), tensor.getElementType());
-    std::string name = prefix + "_" + std::to_string(counter++);
+    std::string name = (isWeight ? "__constant_" : "__table_") + prefix +
+                       "_" + std::to_string(counter++);
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(module.getBody());
-      memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"), type,
-                               value, /*constant=*/true,
-                               b.getI64IntegerAttr(64));
+      auto global = memref::GlobalOp::create(b, loc, name,
+                                        b.getStringAttr("private"), type,
+                                        value, /*constant=*/true,
+                                        b.getI64IntegerAttr(64));
+      if (!isWeight)
+        global->setAttr("dlc.table", b.getUnitAttr());
     }
     return memref::GetGlobalOp::create(b, loc, type, name);
   }
@@ -589,7 +595,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
 
   OpBuilder b(epi ? epi->op.getOperation() : op.getOperation());
   Location loc = op.getLoc();
-  Kernel k{module, b, loc, "__constant_dlc_k" + std::to_string(id)};
+  Kernel k{module, b, loc, "dlc_k" + std::to_string(id)};
   Type f32 = b.getF32Type();
   auto vecType = VectorType::get({L}, f32);
 
@@ -633,7 +639,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
               values[vLin->cst + vK[kk] + vN[p * NR + j]];
     vPack = k.global(DenseElementsAttr::get(
         RankedTensorType::get({int64_t(packed.size())}, f32),
-        ArrayRef<float>(packed)));
+        ArrayRef<float>(packed)), /*isWeight=*/true);
   } else {
     vFlat = k.flat(V);
   }
@@ -648,7 +654,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
               values[sLin->cst + sK[kk] + sM[t * MR + i]];
     sFlat = k.global(DenseElementsAttr::get(
         RankedTensorType::get({int64_t(packed.size())}, f32),
-        ArrayRef<float>(packed)));
+        ArrayRef<float>(packed)), /*isWeight=*/true);
   } else {
     sFlat = k.flat(S);
   }

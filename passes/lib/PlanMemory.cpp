@@ -134,6 +134,9 @@ struct PlanMemoryPass : dlc::impl::PlanMemoryBase<PlanMemoryPass> {
       for (auto global : module.getOps<memref::GlobalOp>()) {
         if (!global.getConstant() || !global.getInitialValue())
           continue;
+        // Index tables of the CPU kernels are part of the code.
+        if (global->hasAttr("dlc.table"))
+          continue;
         int64_t bytes = byteSize(global.getType());
         if (bytes < 0)
           continue;

@@ -39,7 +39,9 @@ def PlanMemory : Pass<"dlc-plan-memory", "mlir::ModuleOp"> {
     `dlc.arena_bytes`.
 
     With `external-weights`, every `memref.get_global` of a constant global
-    becomes a view into the weights argument; each global gets a
+    becomes a view into the weights argument (except the index tables of
+    the CPU kernels, marked `dlc.table`, which stay in the code); each
+    global gets a
     `dlc.weights_offset` attribute and the module `dlc.weight_bytes`, so
     that the back end can write the blob and drop the globals.
 
