@@ -163,6 +163,7 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
 
 LogicalResult lowerToLinalg(ModuleOp module) {
   PassManager pm(module.getContext());
+  pm.addPass(dlc::createFoldWeights());
   pm.addPass(createConvertGraphToLinalg());
   pm.addPass(createCanonicalizerPass());
   return pm.run(module);
@@ -187,9 +188,13 @@ std::string bufferizationPipeline(StringRef funcName, bool externalWeights,
       .str();
 }
 
-std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg) {
+std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg,
+                                 bool profile) {
   return ("builtin.module(" +
-         std::string(fromLinalg ? "buffer-deallocation-pipeline,"
+         std::string(fromLinalg ? "dlc-describe-kernels{func=" +
+                                      funcName.str() + " instrument=" +
+                                      (profile ? "1" : "0") +
+                                      "},buffer-deallocation-pipeline,"
                                   "convert-linalg-to-parallel-loops,"
                                 : "") +
          "dlc-outline-parallel{func=" + funcName + "},"
@@ -273,6 +278,30 @@ LogicalResult bufferizeModel(ModuleOp module, ModelSignature &signature,
   return success();
 }
 
+void readKernels(ModuleOp module, ModelSignature &signature) {
+  signature.kernels.clear();
+  auto list = module->getAttrOfType<ArrayAttr>("dlc.kernels");
+  if (!list)
+    return;
+  for (auto d : list.getAsRange<DictionaryAttr>()) {
+    KernelInfo k;
+    if (auto nodes = d.getAs<ArrayAttr>("nodes"))
+      for (auto n : nodes.getAsRange<StringAttr>())
+        k.nodes.push_back(n.str());
+    if (auto s = d.getAs<StringAttr>("kind"))
+      k.kind = s.str();
+    if (auto s = d.getAs<StringAttr>("strategy"))
+      k.strategy = s.str();
+    if (auto i = d.getAs<IntegerAttr>("flops"))
+      k.flops = i.getInt();
+    if (auto i = d.getAs<IntegerAttr>("bytes"))
+      k.bytes = i.getInt();
+    if (auto t = d.getAs<DenseI64ArrayAttr>("tiles"))
+      k.tiles.assign(t.asArrayRef().begin(), t.asArrayRef().end());
+    signature.kernels.push_back(std::move(k));
+  }
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature,
                                  const CPUOptions &options) {
   Expected<std::string> kernels = cpuKernelOptions(options);
@@ -283,7 +312,13 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature,
   if (failed(bufferizeModel(module, signature, /*interchange=*/true,
                             *kernels)))
     return failure();
-  return runPipeline(module, llvmLoweringPipeline(signature.name + "_forward"));
+  if (failed(runPipeline(module,
+                         llvmLoweringPipeline(signature.name + "_forward",
+                                              /*fromLinalg=*/true,
+                                              options.profile))))
+    return failure();
+  readKernels(module, signature);
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -602,6 +602,45 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
   auto par = scf::ParallelOp::create(b, loc, ValueRange{k.idx(0)},
                                      ValueRange{k.idx(batch * groups)},
                                      ValueRange{k.idx(1)});
+  // What dlc --explain and dlc-run --profile say of this kernel.
+  {
+    bool window = llvm::any_of(vMap.getResults(), [](AffineExpr e) {
+      return !isa<AffineDimExpr, AffineConstantExpr>(e);
+    });
+    std::string kind = !window ? "contraction"
+                       : M == 1 ? "depthwise convolution"
+                                : "convolution";
+    int64_t direct = llvm::count(vDirect, true);
+    std::string strategy;
+    llvm::raw_string_ostream os(strategy);
+    os << "register tile " << MR << "x" << NR << " (" << MR * NV
+       << " vector accumulators), M=" << M << " N=" << N << " K=" << K;
+    if (batch > 1)
+      os << " batch=" << batch;
+    os << "; " << (sPacked ? "S packed at compile time" : "S read in place");
+    if (vPacked)
+      os << ", V packed at compile time";
+    else
+      os << ", V panels " << direct << " in place / " << panels - direct
+         << " gathered";
+    os << "; " << batch * groups << " tasks of " << ppt << " panels";
+    if (epi)
+      os << "; epilogue fused";
+    int64_t bytes = 4 * (size(mDims) * K + K * N) * batch;
+    bytes += extent(cast<MemRefType>(O.getType())) *
+             std::max<int64_t>(1, cast<MemRefType>(O.getType())
+                                          .getElementType()
+                                          .getIntOrFloatBitWidth() / 8);
+    par->setAttr("dlc.kind", b.getStringAttr(kind));
+    par->setAttr("dlc.strategy", b.getStringAttr(strategy));
+    par->setAttr("dlc.flops", b.getI64IntegerAttr(2 * batch * M * N * K));
+    par->setAttr("dlc.bytes", b.getI64IntegerAttr(bytes));
+    par->setAttr("dlc.tiles", b.getDenseI64ArrayAttr({MR, NR, ppt}));
+    SmallVector<Location> locs{op.getLoc()};
+    if (epi)
+      locs.push_back(epi->op.getLoc());
+    par->setLoc(b.getFusedLoc(locs));
+  }
   b.setInsertionPoint(par.getBody()->getTerminator());
   Value task = par.getInductionVars()[0];
   Value bIdx = arith::DivUIOp::create(b, loc, task, k.idx(groups));

@@ -20,8 +20,17 @@ struct FuseElementwisePass
     linalg::populateElementwiseOpsFusionPatterns(
         patterns, [](OpOperand *operand) {
           auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
-          return consumer &&
-                 consumer.getNumParallelLoops() == consumer.getNumLoops();
+          if (!consumer ||
+              consumer.getNumParallelLoops() != consumer.getNumLoops())
+            return false;
+          // A producer that other ops read too would stay and be computed
+          // again inside the consumer (and a residual chain would nest
+          // every block's elementwise work into the next one).
+          Operation *producer = operand->get().getDefiningOp();
+          return producer &&
+                 llvm::all_of(producer->getUsers(), [&](Operation *user) {
+                   return user == consumer.getOperation();
+                 });
         });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include <cstring>
 
 namespace dlc {
 #define GEN_PASS_DEF_CONVERTGRAPHTOLINALG
@@ -1640,10 +1641,36 @@ struct GemmPattern : OpConversionPattern<graph::GemmOp> {
     Location loc = op.getLoc();
     auto type = signlessType(op.getType());
     Type element = type.getElementType();
-    auto transpose = [&](Value v) {
+    auto transpose = [&](Value v) -> Value {
       auto t = cast<RankedTensorType>(v.getType());
       auto tt = RankedTensorType::get({t.getDimSize(1), t.getDimSize(0)},
                                       element);
+      // A constant (the usual transB weight) is transposed here, once,
+      // instead of at every inference.
+      DenseElementsAttr dense;
+      if (matchPattern(v, m_Constant(&dense)) && !dense.isSplat()) {
+        int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
+        unsigned bits = element.getIntOrFloatBitWidth();
+        if (bits % 8 == 0) {
+          size_t size = bits / 8;
+          ArrayRef<char> raw = dense.getRawData();
+          std::vector<char> out(raw.size());
+          for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < cols; ++j)
+              std::memcpy(&out[(j * rows + i) * size],
+                          &raw[(i * cols + j) * size], size);
+          return arith::ConstantOp::create(
+              rewriter, loc,
+              DenseElementsAttr::getFromRawBuffer(tt, ArrayRef<char>(out)));
+        }
+        SmallVector<Attribute> values(dense.getValues<Attribute>());
+        SmallVector<Attribute> out(values.size());
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < cols; ++j)
+            out[j * rows + i] = values[i * cols + j];
+        return arith::ConstantOp::create(rewriter, loc,
+                                         DenseElementsAttr::get(tt, out));
+      }
       return linalg::TransposeOp::create(rewriter, loc, v,
                                          emptyTensor(rewriter, loc, tt),
                                          ArrayRef<int64_t>{1, 0})

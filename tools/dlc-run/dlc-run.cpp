@@ -76,10 +76,62 @@ cl::list<std::string> freezeInputs(
     cl::value_desc("NAME=FILE.pb"), cl::cat(runCategory));
 cl::opt<std::string> cpuName("cpu", cl::desc("CPU to compile for"),
                              cl::init("host"), cl::cat(runCategory));
+cl::opt<bool> profile(
+    "profile",
+    cl::desc("--target=cpu: time every kernel over the runs and print them, "
+             "largest first (ms per run, share, GFLOP/s, kind, ONNX nodes, "
+             "strategy)"),
+    cl::cat(runCategory));
 cl::opt<std::string> cpuKernels(
     "cpu-kernels",
     cl::desc("Contractions on --target=cpu: tiled (default) or loops"),
     cl::value_desc("tiled|loops"), cl::init("tiled"), cl::cat(runCategory));
+
+// Kernel timers of --profile, called by the instrumented model (which runs
+// its kernels one after another on the calling thread).
+std::vector<double> profileMs;
+std::chrono::steady_clock::time_point profileStart;
+extern "C" void dlc_profile_enter(int32_t) {
+  profileStart = std::chrono::steady_clock::now();
+}
+extern "C" void dlc_profile_exit(int32_t id) {
+  if (id >= 0 && size_t(id) < profileMs.size())
+    profileMs[id] += std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - profileStart)
+                         .count();
+}
+
+/// The --profile table: kernels by total time, largest first.
+void printProfile(const std::vector<dlc::codegen::KernelInfo> &kernels,
+                  unsigned runs, const std::vector<double> &times) {
+  double total = 0, wall = 0;
+  for (double t : profileMs)
+    total += t;
+  for (double t : times)
+    wall += t;
+  std::vector<size_t> order(kernels.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [](size_t a, size_t b) { return profileMs[a] > profileMs[b]; });
+  outs() << format("profile: %zu kernels, %.3f ms per run in kernels, "
+                   "%.3f ms per run in all\n",
+                   kernels.size(), total / runs, wall / runs);
+  outs() << "   id      ms/run      %   GFLOP/s  kind / nodes / strategy\n";
+  for (size_t i : order) {
+    const dlc::codegen::KernelInfo &k = kernels[i];
+    double ms = profileMs[i] / runs;
+    double gflops = ms > 0 ? double(k.flops) / (ms * 1e6) : 0;
+    std::string nodes;
+    for (size_t n = 0; n < k.nodes.size() && n < 3; ++n)
+      nodes += (n ? ", " : "") + k.nodes[n];
+    if (k.nodes.size() > 3)
+      nodes += ", +" + std::to_string(k.nodes.size() - 3);
+    outs() << format("%5zu %11.4f %6.2f %9.1f  ", i, ms,
+                     total > 0 ? 100.0 * profileMs[i] / total : 0.0, gflops)
+           << k.kind << " [" << nodes << "] " << k.strategy << "\n";
+  }
+}
 
 int fail(const Twine &message) {
   WithColor::error(errs(), "dlc-run") << message << "\n";
@@ -427,6 +479,10 @@ int main(int argc, char **argv) {
     return fail("--cpu-kernels must be 'tiled' or 'loops', got '" +
                 cpuKernels + "'");
   cpu.tileContractions = cpuKernels == "tiled";
+  cpu.profile = profile;
+  if (profile && gpu)
+    return fail("--profile times the kernels of --target=cpu only");
+  std::vector<dlc::codegen::KernelInfo> kernels;
   SmallVector<char, 0> objectCode;
   if (gpu) {
     auto compiled = dlc::codegen::compileForGPU(*module, "model", *gpu,
@@ -441,6 +497,7 @@ int main(int argc, char **argv) {
     if (!compiled)
       return fail(toString(compiled.takeError()));
     objectCode = std::move(compiled->object);
+    kernels = compiled->signature.kernels;
   }
   double compileMs = std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start)
@@ -461,6 +518,15 @@ int main(int argc, char **argv) {
   runtimeSymbols[(*jit)->mangleAndIntern("dlc_gpu_launch")] = {
       orc::ExecutorAddr::fromPtr(&dlc_gpu_launch),
       JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+  if (profile) {
+    profileMs.assign(kernels.size(), 0.0);
+    runtimeSymbols[(*jit)->mangleAndIntern("dlc_profile_enter")] = {
+        orc::ExecutorAddr::fromPtr(&dlc_profile_enter),
+        JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+    runtimeSymbols[(*jit)->mangleAndIntern("dlc_profile_exit")] = {
+        orc::ExecutorAddr::fromPtr(&dlc_profile_exit),
+        JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+  }
   if (Error e = lib.define(orc::absoluteSymbols(std::move(runtimeSymbols))))
     return fail(toString(std::move(e)));
   auto generator = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -580,6 +646,8 @@ int main(int argc, char **argv) {
   if (status)
     return status;
 
+  if (profile)
+    printProfile(kernels, std::max(1u, unsigned(repeat)), times);
   if (repeat > 1) {
     std::vector<double> sorted(times);
     std::sort(sorted.begin(), sorted.end());

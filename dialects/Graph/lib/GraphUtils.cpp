@@ -66,8 +66,16 @@ ElementsAttr getConstantValue(Value value) {
   return nullptr;
 }
 
+static thread_local bool unboundedFolds = false;
+
+UnboundedFoldScope::UnboundedFoldScope() : previous(unboundedFolds) {
+  unboundedFolds = true;
+}
+UnboundedFoldScope::~UnboundedFoldScope() { unboundedFolds = previous; }
+
 bool isFoldable(ShapedType type) {
-  return type.hasStaticShape() && type.getNumElements() <= kMaxFoldElements;
+  return type.hasStaticShape() &&
+         (unboundedFolds || type.getNumElements() <= kMaxFoldElements);
 }
 
 SmallVector<int64_t> computeStrides(ArrayRef<int64_t> shape) {

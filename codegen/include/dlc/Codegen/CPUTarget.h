@@ -41,6 +41,15 @@ struct KernelImage {
 
 /// The model's public interface, read from the graph function before it is
 /// lowered.
+/// One kernel of an inference, as dlc-describe-kernels lists it.
+struct KernelInfo {
+  std::vector<std::string> nodes; ///< ONNX nodes it computes
+  std::string kind;               ///< contraction, convolution, elementwise...
+  std::string strategy;           ///< how it is compiled
+  std::vector<int64_t> tiles;     ///< CPU contractions: mr, nr, panels/task
+  int64_t flops = 0, bytes = 0;
+};
+
 struct ModelSignature {
   std::string name; ///< C identifier used as the symbol prefix
   std::vector<TensorSignature> inputs, outputs;
@@ -59,6 +68,8 @@ struct ModelSignature {
   /// GPU models: kernel images and kernel names (dlc_gpu_launch indices).
   std::vector<KernelImage> images;
   std::vector<std::string> kernelNames;
+  /// CPU: the kernels of one inference in order (dlc --explain, profiles).
+  std::vector<KernelInfo> kernels;
 };
 
 /// Options of the CPU target.
@@ -68,6 +79,8 @@ struct CPUOptions {
   /// Contractions as register-tiled vector kernels (dlc-cpu-tile-contractions);
   /// off: the loop nests LLVM vectorizes by itself.
   bool tileContractions = true;
+  /// Bracket every kernel with dlc_profile_enter/exit(id) calls.
+  bool profile = false;
 };
 
 /// Registers the dialects and interfaces the CPU pipeline needs.
@@ -102,7 +115,9 @@ std::string bufferizationPipeline(llvm::StringRef funcName,
 /// `fromLinalg`: the function still holds linalg ops (false when the GPU
 /// emulation has turned them into loops already).
 std::string llvmLoweringPipeline(llvm::StringRef funcName,
-                                 bool fromLinalg = true);
+                                 bool fromLinalg = true, bool profile = false);
+/// Reads the module's `dlc.kernels` list into `signature.kernels`.
+void readKernels(mlir::ModuleOp module, ModelSignature &signature);
 /// Runs a textual `builtin.module(...)` pipeline.
 mlir::LogicalResult runPipeline(mlir::ModuleOp module,
                                 const std::string &pipeline);

@@ -5,6 +5,19 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FoldWeights : Pass<"dlc-fold-weights", "mlir::ModuleOp"> {
+  let summary = "Fold weight-only subgraphs at compile time, whatever their "
+                "size";
+  let description = [{
+    Graph-level folding with the importer's size bound lifted: every graph
+    op whose operands are all constants (a Transpose, Reshape, Cast or Mul
+    of initializers, such as a Gemm weight with transB) is replaced by its
+    value, so that the weight is computed once at compile time instead of
+    at every inference, and packed by the kernel strategies. Dead
+    constants are removed.
+  }];
+}
+
 def ConvertGraphToLinalg : Pass<"convert-graph-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower graph ops to linalg, tensor, arith and math";
   let description = [{
@@ -112,8 +125,9 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::ModuleOp"> {
     Upstream elementwise fusion (`populateElementwiseOpsFusionPatterns`)
     restricted to consumers that are themselves elementwise (all loops
     parallel): an elementwise producer fused into a reduction such as a
-    matmul would be recomputed once per reduction step. Shape ops stay as
-    they are.
+    matmul would be recomputed once per reduction step. A producer is only
+    fused into its single consumer: one that other ops read as well would
+    be computed twice. Shape ops stay as they are.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
@@ -151,6 +165,30 @@ def CPUTileContractions
                            "mlir::arith::ArithDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect"];
+}
+
+def DescribeKernels : Pass<"dlc-describe-kernels", "mlir::ModuleOp"> {
+  let summary = "List the kernels of the model function; optionally time them";
+  let description = [{
+    Every top-level op of `func` that computes (an scf.parallel kernel, a
+    linalg op, a loop nest, a memref.copy) is one kernel of an inference.
+    The module attribute `dlc.kernels` lists them in order: id, the ONNX
+    nodes (from the name locations), kind, strategy, tile sizes, FLOPs and
+    bytes moved (from the `dlc.kind`, `dlc.strategy`, `dlc.tiles`,
+    `dlc.flops` and `dlc.bytes` attributes that kernel strategies leave,
+    else estimated from the op). With `instrument`, each kernel is
+    bracketed by calls of `dlc_profile_enter(i32 id)` and
+    `dlc_profile_exit(i32 id)`, which the program that runs the model
+    provides (dlc-run --profile).
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"main\"",
+           "Name of the model function">,
+    Option<"instrument", "instrument", "bool", "false",
+           "Call dlc_profile_enter/exit around every kernel">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 //===----------------------------------------------------------------------===//

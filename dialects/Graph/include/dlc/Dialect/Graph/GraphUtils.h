@@ -20,8 +20,22 @@
 namespace dlc::graph {
 
 /// Folders only evaluate constants up to this many elements, so that a
-/// large weight is never duplicated by a fold.
+/// large weight is never duplicated by a fold during import.
 constexpr int64_t kMaxFoldElements = 1 << 16;
+
+/// Lifts the fold limit on this thread while it lives: dlc-fold-weights
+/// folds weight-only subgraphs (a transposed or reshaped initializer)
+/// whatever their size, replacing the original constant.
+class UnboundedFoldScope {
+public:
+  UnboundedFoldScope();
+  ~UnboundedFoldScope();
+  UnboundedFoldScope(const UnboundedFoldScope &) = delete;
+  UnboundedFoldScope &operator=(const UnboundedFoldScope &) = delete;
+
+private:
+  bool previous;
+};
 
 /// Emits an error at `loc` when it is set and returns failure; the shape
 /// inference functions report through this so that the importer shows the

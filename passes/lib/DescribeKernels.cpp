@@ -1,0 +1,168 @@
+//===- DescribeKernels.cpp - the kernel list of a model, optional timers --===//
+//
+// After bufferization and the CPU kernel strategies, every top-level op of
+// the model function that computes (an scf.parallel kernel, a linalg op, a
+// loop nest, a copy) is one kernel of the inference. This pass lists them
+// in the module attribute `dlc.kernels` (the ONNX nodes each covers, its
+// kind, strategy, tile sizes, FLOPs and bytes moved) for `dlc --explain`
+// and `dlc-run --profile`, and with `instrument` brackets each one with
+// calls of dlc_profile_enter(id) / dlc_profile_exit(id).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dlc/Passes/Passes.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_DESCRIBEKERNELS
+#include "dlc/Passes/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+
+/// The ONNX node names in a location.
+void nodeNames(Location loc, llvm::SetVector<StringRef> &names) {
+  loc->walk([&](Location l) {
+    if (auto n = dyn_cast<NameLoc>(l))
+      names.insert(n.getName().getValue());
+    return WalkResult::advance();
+  });
+}
+
+int64_t bytesOf(Type t) {
+  auto m = dyn_cast<MemRefType>(t);
+  if (!m || !m.hasStaticShape() || !m.getElementType().isIntOrFloat())
+    return 0;
+  return m.getNumElements() *
+         std::max<int64_t>(1, m.getElementType().getIntOrFloatBitWidth() / 8);
+}
+
+/// Kind, strategy, FLOPs and bytes of an op without a strategy attribute.
+void describeOp(Operation *op, std::string &kind, std::string &strategy,
+                int64_t &flops, int64_t &bytes) {
+  bytes = 0;
+  for (Value v : op->getOperands())
+    bytes += bytesOf(v.getType());
+  flops = 0;
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    int64_t iterations = 1;
+    for (int64_t r : linalgOp.getStaticLoopRanges())
+      iterations *= ShapedType::isDynamic(r) ? 1 : r;
+    int64_t arith = 0;
+    if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      for (Operation &p : generic.getRegion().front().without_terminator())
+        if (isa<arith::ArithDialect, math::MathDialect>(p.getDialect()) &&
+            !isa<arith::ConstantOp, arith::IndexCastOp>(p))
+          ++arith;
+      bool hasIndex = !generic.getRegion().front().getOps<linalg::IndexOp>().empty();
+      if (linalgOp.getNumReductionLoops() > 0) {
+        kind = "reduction";
+      } else if (hasIndex || arith == 0) {
+        kind = "data movement";
+      } else {
+        kind = "elementwise";
+      }
+    } else if (isa<linalg::FillOp, linalg::CopyOp, linalg::TransposeOp,
+                   linalg::BroadcastOp>(op)) {
+      kind = "data movement";
+    } else if (linalgOp.getNumReductionLoops() > 0) {
+      kind = "contraction";
+      arith = 2;
+    } else {
+      kind = "elementwise";
+    }
+    flops = iterations * arith;
+    strategy = "loops (LLVM-vectorized)";
+    return;
+  }
+  if (isa<memref::CopyOp>(op)) {
+    kind = "data movement";
+    strategy = "copy";
+    return;
+  }
+  if (isa<scf::ParallelOp>(op)) {
+    kind = "loops";
+    strategy = "parallel loops";
+    return;
+  }
+  kind = "loops";
+  strategy = "serial loops";
+}
+
+struct DescribeKernelsPass
+    : dlc::impl::DescribeKernelsBase<DescribeKernelsPass> {
+  using DescribeKernelsBase::DescribeKernelsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto fn = module.lookupSymbol<func::FuncOp>(funcName);
+    if (!fn || fn.isExternal()) {
+      module.emitError() << "dlc-describe-kernels: no function '" << funcName
+                         << "' with a body";
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    OpBuilder b(ctx);
+    auto i32 = b.getI32Type();
+    func::FuncOp enter, exit;
+    if (instrument) {
+      b.setInsertionPointToStart(module.getBody());
+      auto type = b.getFunctionType({i32}, {});
+      for (StringRef name : {"dlc_profile_enter", "dlc_profile_exit"})
+        if (!module.lookupSymbol(name))
+          func::FuncOp::create(b, fn.getLoc(), name, type).setPrivate();
+      enter = module.lookupSymbol<func::FuncOp>("dlc_profile_enter");
+      exit = module.lookupSymbol<func::FuncOp>("dlc_profile_exit");
+    }
+    SmallVector<Attribute> kernels;
+    SmallVector<Operation *> ops;
+    for (Operation &op : fn.getBody().front())
+      if (isa<linalg::LinalgOp, scf::ParallelOp, scf::ForOp, memref::CopyOp>(
+              op))
+        ops.push_back(&op);
+    for (Operation *op : ops) {
+      std::string kind, strategy;
+      int64_t flops = 0, bytes = 0;
+      describeOp(op, kind, strategy, flops, bytes);
+      if (auto k = op->getAttrOfType<StringAttr>("dlc.kind"))
+        kind = k.str();
+      if (auto s = op->getAttrOfType<StringAttr>("dlc.strategy"))
+        strategy = s.str();
+      if (auto f = op->getAttrOfType<IntegerAttr>("dlc.flops"))
+        flops = f.getInt();
+      if (auto m = op->getAttrOfType<IntegerAttr>("dlc.bytes"))
+        bytes = m.getInt();
+      llvm::SetVector<StringRef> names;
+      nodeNames(op->getLoc(), names);
+      SmallVector<Attribute> nodes;
+      for (StringRef n : names)
+        nodes.push_back(b.getStringAttr(n));
+      int64_t id = kernels.size();
+      SmallVector<NamedAttribute> fields{
+          b.getNamedAttr("id", b.getI64IntegerAttr(id)),
+          b.getNamedAttr("nodes", b.getArrayAttr(nodes)),
+          b.getNamedAttr("kind", b.getStringAttr(kind)),
+          b.getNamedAttr("strategy", b.getStringAttr(strategy)),
+          b.getNamedAttr("flops", b.getI64IntegerAttr(flops)),
+          b.getNamedAttr("bytes", b.getI64IntegerAttr(bytes))};
+      if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("dlc.tiles"))
+        fields.push_back(b.getNamedAttr("tiles", t));
+      kernels.push_back(b.getDictionaryAttr(fields));
+      for (StringRef a : {"dlc.kind", "dlc.strategy", "dlc.flops", "dlc.bytes",
+                          "dlc.tiles"})
+        op->removeAttr(a);
+      if (instrument) {
+        b.setInsertionPoint(op);
+        Value idv = arith::ConstantIntOp::create(b, op->getLoc(), id, 32);
+        func::CallOp::create(b, op->getLoc(), enter, ValueRange{idv});
+        b.setInsertionPointAfter(op);
+        func::CallOp::create(b, op->getLoc(), exit, ValueRange{idv});
+      }
+    }
+    module->setAttr("dlc.kernels", b.getArrayAttr(kernels));
+  }
+};
+
+} // namespace
