@@ -140,7 +140,7 @@ std::optional<int64_t> linearStride(ArrayRef<int64_t> t) {
 /// Whether panel p (columns p*nr .. p*nr+nr-1) is full and contiguous in t.
 bool contiguousPanel(ArrayRef<int64_t> t, int64_t p, int64_t nr) {
   int64_t n0 = p * nr;
-  if (n0 + nr > int64_t(t.size()))
+  if (n0 + nr > int64_t(t.size()) || t[n0] < 0)
     return false;
   for (int64_t j = 0; j < nr; ++j)
     if (t[n0 + j] != t[n0] + j)
@@ -558,6 +558,43 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
     }
   }
 
+  // Stride-1 windows (convolutions over a padded input): the innermost N
+  // loop runs over the whole input row (the output row plus the window
+  // overhang), so that consecutive columns are consecutive in V across rows
+  // and every panel reads V in place; the extra columns are computed and
+  // never stored.
+  SmallVector<int64_t> nRanges(ranges);
+  const int64_t realN = N;
+  {
+    unsigned inner = nDims.back();
+    if (nDims.size() >= 2 && vLin->coef[inner] == 1 &&
+        llvm::all_of(vLin->coef, [](int64_t c) { return c >= 0; })) {
+      unsigned outer = nDims[nDims.size() - 2];
+      int64_t c = vLin->coef[outer];
+      if (ranges[outer] > 1 && c > ranges[inner] &&
+          4 * (c - ranges[inner]) <= c)
+        nRanges[inner] = c;
+    }
+    N = 1;
+    for (unsigned d : nDims)
+      N *= nRanges[d];
+  }
+  // Whether column n is a real output column.
+  SmallVector<bool> realColumn(N, true);
+  if (N != realN) {
+    unsigned inner = nDims.back();
+    for (int64_t n = 0; n < N; ++n)
+      realColumn[n] = n % nRanges[inner] < ranges[inner];
+  }
+  auto nTable = [&](const Linear &l, bool markExtra) {
+    SmallVector<int64_t> t = table(l, nDims, nRanges);
+    if (markExtra)
+      for (int64_t n = 0; n < N; ++n)
+        if (!realColumn[n])
+          t[n] = -1;
+    return t;
+  };
+
   dlc::cpu::CPUTargetInfo target;
   target.vectorBits = vectorBits;
   target.registers = vectorRegisters;
@@ -567,14 +604,16 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
   const int64_t tilesM = (M + MR - 1) / MR, panels = (N + NR - 1) / NR;
   const int64_t ppt = tiles.panelsPerTask;
   const int64_t groups = (panels + ppt - 1) / ppt;
+  const int64_t tpt = tiles.tilesPerTask;
+  const int64_t mChunks = (tilesM + tpt - 1) / tpt;
 
   // Compile-time tables and packed constants.
   SmallVector<int64_t> vK = table(*vLin, kDims, ranges),
-                       vN = table(*vLin, nDims, ranges),
+                       vN = nTable(*vLin, false),
                        sK = table(*sLin, kDims, ranges),
                        sM = table(*sLin, mDims, ranges),
                        oM = table(oLin, mDims, ranges),
-                       oN = table(oLin, nDims, ranges);
+                       oN = nTable(oLin, true);
   auto noBatch = [&](const Linear &l) {
     return llvm::all_of(batchDims, [&](unsigned d) { return l.coef[d] == 0; });
   };
@@ -582,10 +621,19 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
                     sConst = constantValue(S, module);
   bool vPacked = vConst && noBatch(*vLin);
   bool sPacked = sConst && noBatch(*sLin);
+  // The largest batch and K parts of V's offsets (a panel read in place
+  // must stay inside V).
+  int64_t vBatchMax = 0, vKMax = 0;
+  for (unsigned d : batchDims)
+    vBatchMax += vLin->coef[d] * (ranges[d] - 1);
+  for (int64_t v : vK)
+    vKMax = std::max(vKMax, v);
   SmallVector<bool> vDirect(panels), oFull(panels);
   bool anyDirect = false, anyGather = false, allOFull = true, noOFull = true;
   for (int64_t p = 0; p < panels; ++p) {
-    vDirect[p] = !vPacked && contiguousPanel(vN, p, NR);
+    vDirect[p] = !vPacked && contiguousPanel(vN, p, NR) &&
+                 vLin->cst + vBatchMax + vKMax + vN[p * NR + NR - 1] <
+                     extent(cast<MemRefType>(V.getType()));
     oFull[p] = contiguousPanel(oN, p, NR);
     anyDirect |= vDirect[p];
     anyGather |= !vPacked && !vDirect[p];
@@ -600,7 +648,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
   auto vecType = VectorType::get({L}, f32);
 
   auto par = scf::ParallelOp::create(b, loc, ValueRange{k.idx(0)},
-                                     ValueRange{k.idx(batch * groups)},
+                                     ValueRange{k.idx(batch * groups * mChunks)},
                                      ValueRange{k.idx(1)});
   // What dlc --explain and dlc-run --profile say of this kernel.
   {
@@ -623,7 +671,11 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
     else
       os << ", V panels " << direct << " in place / " << panels - direct
          << " gathered";
-    os << "; " << batch * groups << " tasks of " << ppt << " panels";
+    if (N != realN)
+      os << " (rows computed " << nRanges[nDims.back()] << " wide for in-place "
+         << "reads)";
+    os << "; " << batch * groups * mChunks << " tasks of " << ppt
+       << " panels x " << tpt << " row tiles";
     if (epi)
       os << "; epilogue fused";
     int64_t bytes = 4 * (size(mDims) * K + K * N) * batch;
@@ -633,9 +685,9 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
                                           .getIntOrFloatBitWidth() / 8);
     par->setAttr("dlc.kind", b.getStringAttr(kind));
     par->setAttr("dlc.strategy", b.getStringAttr(strategy));
-    par->setAttr("dlc.flops", b.getI64IntegerAttr(2 * batch * M * N * K));
+    par->setAttr("dlc.flops", b.getI64IntegerAttr(2 * batch * M * realN * K));
     par->setAttr("dlc.bytes", b.getI64IntegerAttr(bytes));
-    par->setAttr("dlc.tiles", b.getDenseI64ArrayAttr({MR, NR, ppt}));
+    par->setAttr("dlc.tiles", b.getDenseI64ArrayAttr({MR, NR, ppt, tpt}));
     SmallVector<Location> locs{op.getLoc()};
     if (epi)
       locs.push_back(epi->op.getLoc());
@@ -643,18 +695,23 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
   }
   b.setInsertionPoint(par.getBody()->getTerminator());
   Value task = par.getInductionVars()[0];
-  Value bIdx = arith::DivUIOp::create(b, loc, task, k.idx(groups));
-  Value group = arith::RemUIOp::create(b, loc, task, k.idx(groups));
+  Value mChunk = arith::RemUIOp::create(b, loc, task, k.idx(mChunks));
+  Value rest = arith::DivUIOp::create(b, loc, task, k.idx(mChunks));
+  Value bIdx = arith::DivUIOp::create(b, loc, rest, k.idx(groups));
+  Value group = arith::RemUIOp::create(b, loc, rest, k.idx(groups));
+  Value mtBegin = k.mul(mChunk, tpt);
+  Value mtEnd = arith::MinSIOp::create(b, loc, k.add(mtBegin, k.idx(tpt)),
+                                       k.idx(tilesM));
   // Batch offsets of each operand.
   SmallVector<Value> bIvs(op.getNumLoops());
   {
-    Value rest = bIdx;
+    Value left = bIdx;
     for (int i = int(batchDims.size()) - 1; i >= 0; --i) {
       int64_t n = ranges[batchDims[i]];
       bIvs[batchDims[i]] =
-          i > 0 ? arith::RemUIOp::create(b, loc, rest, k.idx(n)) : rest;
+          i > 0 ? arith::RemUIOp::create(b, loc, left, k.idx(n)) : left;
       if (i > 0)
-        rest = arith::DivUIOp::create(b, loc, rest, k.idx(n));
+        left = arith::DivUIOp::create(b, loc, left, k.idx(n));
     }
   }
   auto batchOffset = [&](const Linear &l) {
@@ -704,9 +761,16 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
   // V rows: a stride when vK is linear, else a table (vK for panels read in
   // place, k * NR for gathered ones).
   std::optional<int64_t> vStride = linearStride(vK);
-  Value vKTable, kNRTable, vNTable;
+  Value vKTable, kNRTable, vNTable, vValidTable;
   if (!vPacked) {
-    vNTable = k.intTable(vN);
+    // Padded to whole panels for the gathers' vector loads (masked off).
+    SmallVector<int64_t> padded(vN), valid(panels * NR, 0);
+    padded.resize(panels * NR, 0);
+    for (int64_t n = 0; n < N; ++n)
+      valid[n] = realColumn[n];
+    vNTable = k.intTable(padded);
+    if (anyGather)
+      vValidTable = k.intTable(valid);
     if (!vStride) {
       vKTable = k.intTable(vK);
       SmallVector<int64_t> knr(K);
@@ -743,7 +807,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
         x.mTable = k.intTable(table(*xLin[i], mDims, ranges));
         x.alongN = !allN(*xLin[i], nDims, 0);
         if (x.alongN)
-          x.nTable = k.intTable(table(*xLin[i], nDims, ranges));
+          x.nTable = k.intTable(nTable(*xLin[i], true));
         x.batch = batchOffset(*xLin[i]);
       }
       xs.push_back(x);
@@ -756,7 +820,6 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
   if (!allOFull)
     tile = memref::AllocOp::create(b, loc, MemRefType::get({MR * NR}, f32),
                                    b.getI64IntegerAttr(64));
-  Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   Value zeroV = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(
                                                       vecType, 0.0f));
 
@@ -766,19 +829,34 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
   k.loop(pBegin, pEnd, [&](Value p) {
     Value n0 = k.mul(p, NR);
     // Gathers panel p of V into the scratch buffer.
+    // One vector gather per `lanes` columns and k (the column offsets and
+    // the mask of columns inside N are loaded once per panel).
     auto gather = [&]() {
+      auto i32 = b.getI32Type();
+      auto idxType = VectorType::get({L}, i32);
+      Value zeroI = arith::ConstantOp::create(
+          b, loc, cast<TypedAttr>(DenseElementsAttr::get(idxType, int32_t(0))));
+      SmallVector<Value> cols, masks;
+      for (int64_t j = 0; j < NV; ++j) {
+        Value c0 = k.add(n0, k.idx(j * L));
+        cols.push_back(vector::LoadOp::create(b, loc, idxType, vNTable,
+                                              ValueRange{c0}));
+        masks.push_back(arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ne,
+            vector::LoadOp::create(b, loc, idxType, vValidTable,
+                                   ValueRange{c0}),
+            zeroI));
+      }
       k.loop(k.idx(0), k.idx(K), [&](Value kk) {
         Value rowOff = k.add(vB, vStride ? k.mul(kk, *vStride)
                                          : k.lookup(vKTable, kk));
-        for (int64_t j = 0; j < NR; ++j) {
-          Value n = k.add(n0, k.idx(j));
-          Value valid = k.lt(n, N);
-          Value nn = arith::MinSIOp::create(b, loc, n, k.idx(N - 1));
-          Value v = memref::LoadOp::create(
-              b, loc, vFlat, ValueRange{k.add(rowOff, k.lookup(vNTable, nn))});
-          v = arith::SelectOp::create(b, loc, valid, v, zeroF);
-          memref::StoreOp::create(b, loc, v, scratch,
-                                  ValueRange{k.add(k.mul(kk, NR), k.idx(j))});
+        for (int64_t j = 0; j < NV; ++j) {
+          Value v = vector::GatherOp::create(b, loc, vecType, vFlat,
+                                             ValueRange{rowOff}, cols[j],
+                                             masks[j], zeroV);
+          vector::StoreOp::create(b, loc, v, scratch,
+                                  ValueRange{k.add(k.mul(kk, NR),
+                                                   k.idx(j * L))});
         }
       });
     };
@@ -837,7 +915,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
       (vStride ? vStep : vTab) = sel.getResult(2);
     }
 
-    k.loop(k.idx(0), k.idx(tilesM), [&](Value mt) {
+    k.loop(mtBegin, mtEnd, [&](Value mt) {
       Value m0 = k.mul(mt, MR);
       SmallVector<Value> sRow(MR);
       for (int64_t i = 0; i < MR; ++i) {
@@ -932,6 +1010,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
         k.loop(m0, mEnd, [&](Value m) {
           Value mRow = k.add(oB, k.lookup(oMTable, m));
           k.loop(n0, nEnd, [&](Value n) {
+          auto store = [&]() {
             Value t = k.add(k.mul(arith::SubIOp::create(b, loc, m, m0), NR),
                             arith::SubIOp::create(b, loc, n, n0));
             Value v = memref::LoadOp::create(b, loc, tile, ValueRange{t});
@@ -953,6 +1032,19 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id) {
             memref::StoreOp::create(
                 b, loc, v, oFlat,
                 ValueRange{k.add(mRow, k.lookup(oNTable, n))});
+          };
+          if (N == realN) {
+            store();
+          } else {
+            Value real = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::sge,
+                memref::LoadOp::create(b, loc, oNTable, ValueRange{n}),
+                arith::ConstantIntOp::create(b, loc, 0, 32));
+            auto inside = scf::IfOp::create(b, loc, real, false);
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPoint(inside.thenBlock()->getTerminator());
+            store();
+          }
           });
         });
       };

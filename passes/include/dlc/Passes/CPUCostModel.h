@@ -28,6 +28,8 @@ struct CPUTargetInfo {
 /// and how many nr-wide panels of N one parallel task computes.
 struct ContractionTiles {
   int64_t lanes = 8, mr = 1, nr = 8, panelsPerTask = 1;
+  /// Row tiles of M per task (all of M: the tile count rounded up).
+  int64_t tilesPerTask = 1;
 };
 
 /// Estimated cycles of one k step of an mr x (nv vectors) tile: the FMAs
@@ -47,7 +49,8 @@ inline double stepCycles(const CPUTargetInfo &t, int64_t mr, int64_t nv) {
 inline ContractionTiles chooseContractionTiles(const CPUTargetInfo &t,
                                                int64_t batch, int64_t M,
                                                int64_t N, int64_t K,
-                                               int64_t targetTasks = 16) {
+                                               int64_t targetTasks = 16,
+                                               int64_t minTilesPerTask = 4) {
   ContractionTiles best;
   best.lanes = std::max<int64_t>(1, t.vectorBits / 32);
   double bestCost = -1;
@@ -72,6 +75,17 @@ inline ContractionTiles chooseContractionTiles(const CPUTargetInfo &t,
   int64_t panels = (N + best.nr - 1) / best.nr;
   int64_t perBatch = std::max<int64_t>(1, (targetTasks + batch - 1) / batch);
   best.panelsPerTask = std::max<int64_t>(1, (panels + perBatch - 1) / perBatch);
+  // Few panels (a small N): M is split too, so that the tasks keep every
+  // thread busy; a chunk keeps at least minTilesPerTask row tiles, which
+  // amortize a gathered panel.
+  int64_t tilesM = (M + best.mr - 1) / best.mr;
+  int64_t tasks = batch * ((panels + best.panelsPerTask - 1) /
+                           best.panelsPerTask);
+  int64_t chunks = 1;
+  if (tasks < targetTasks)
+    chunks = std::min<int64_t>((targetTasks + tasks - 1) / tasks,
+                               std::max<int64_t>(1, tilesM / minTilesPerTask));
+  best.tilesPerTask = (tilesM + chunks - 1) / chunks;
   return best;
 }
 
