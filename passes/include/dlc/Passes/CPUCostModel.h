@@ -30,6 +30,8 @@ struct ContractionTiles {
   int64_t lanes = 8, mr = 1, nr = 8, panelsPerTask = 1;
   /// Row tiles of M per task (all of M: the tile count rounded up).
   int64_t tilesPerTask = 1;
+  /// Estimated cycles of the whole product (one core).
+  double cycles = 0;
 };
 
 /// Estimated cycles of one k step of an mr x (nv vectors) tile: the FMAs
@@ -67,6 +69,7 @@ inline ContractionTiles chooseContractionTiles(const CPUTargetInfo &t,
                     (double(K) * stepCycles(t, mr, nv) + double(mr * nv));
       if (bestCost < 0 || cost < bestCost * 0.999) {
         bestCost = cost;
+        best.cycles = cost * double(batch);
         best.mr = mr;
         best.nr = nr;
       }

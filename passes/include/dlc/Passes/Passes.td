@@ -160,6 +160,9 @@ def CPUTileContractions
            "Vector registers of the target (16 with AVX2, 32 with AVX-512)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
            "Apply the elementwise consumer to the register tile">,
+    Option<"swapOperands", "swap-operands", "bool", "false",
+           "Also consider vectors along a constant input (the output "
+           "channels of a convolution) and keep the cheaper estimate">,
   ];
   let dependentDialects = ["mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect",
