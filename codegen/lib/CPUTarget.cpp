@@ -70,7 +70,37 @@ void registerCodegenDialects(DialectRegistry &registry) {
   registerAllExtensions(registry);
 }
 
+namespace {
+struct CPULoweringOptions : PassPipelineOptions<CPULoweringOptions> {
+  Option<std::string> func{*this, "func",
+                           llvm::cl::desc("Name of the model function"),
+                           llvm::cl::init("main")};
+  Option<bool> fromLinalg{*this, "from-linalg",
+                          llvm::cl::desc("The function still holds linalg "
+                                         "ops"),
+                          llvm::cl::init(true)};
+};
+} // namespace
+
+/// Adds the passes of a textual `builtin.module(...)` pipeline to `pm`.
+static LogicalResult addPipeline(OpPassManager &pm, StringRef full) {
+  StringRef pipeline = full;
+  pipeline.consume_front("builtin.module(");
+  pipeline.consume_back(")");
+  return parsePassPipeline(pipeline, pm);
+}
+
 void registerCodegenPasses() {
+  // The CPU back end's LLVM lowering (stage 2), ending with the stack
+  // frame check, as one step for dlc-opt.
+  PassPipelineRegistration<CPULoweringOptions>(
+      "dlc-cpu-lower-to-llvm",
+      "The CPU back end's lowering of bufferized code to the LLVM dialect",
+      [](OpPassManager &pm, const CPULoweringOptions &options) {
+        if (failed(addPipeline(
+                pm, llvmLoweringPipeline(options.func, options.fromLinalg))))
+          llvm::report_fatal_error("internal error: bad CPU pass pipeline");
+      });
   registerDLCPasses();
   registerConversionPasses();
   bufferization::registerBufferizationPasses();
@@ -189,21 +219,19 @@ std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg) {
                                   "convert-linalg-to-parallel-loops,"
                                 : "") +
          "dlc-outline-parallel{func=" + funcName + "},"
-         "lower-affine,convert-scf-to-cf,"
+         "dlc-check-stack-frames,lower-affine,convert-scf-to-cf,"
          "expand-strided-metadata,lower-affine,convert-math-to-funcs,"
          "convert-math-to-llvm,convert-math-to-libm,"
          "finalize-memref-to-llvm,convert-arith-to-llvm,"
          "convert-index-to-llvm,"
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-         "convert-cf-to-llvm,reconcile-unrealized-casts)").str();
+         "convert-cf-to-llvm,reconcile-unrealized-casts,"
+         "dlc-check-stack-frames)").str();
 }
 
 LogicalResult runPipeline(ModuleOp module, const std::string &full) {
   PassManager pm(module.getContext());
-  StringRef pipeline = full;
-  pipeline.consume_front("builtin.module(");
-  pipeline.consume_back(")");
-  if (failed(parsePassPipeline(pipeline, pm)))
+  if (failed(addPipeline(pm, full)))
     return module.emitError("internal error: bad CPU pass pipeline");
   return pm.run(module);
 }

@@ -154,11 +154,13 @@ std::string gpuOutliningPipeline(StringRef funcName) {
 }
 
 static std::string hostLoweringPipeline() {
-  return "builtin.module(lower-affine,convert-scf-to-cf,"
+  return "builtin.module(dlc-check-stack-frames,lower-affine,"
+         "convert-scf-to-cf,"
          "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
          "convert-arith-to-llvm,convert-index-to-llvm,"
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-         "convert-cf-to-llvm,reconcile-unrealized-casts)";
+         "convert-cf-to-llvm,reconcile-unrealized-casts,"
+         "dlc-check-stack-frames)";
 }
 
 static std::string deviceLoweringPipeline(GPUVendor vendor, StringRef arch) {
