@@ -454,6 +454,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
     return makeError("mapping the loops to GPU blocks and threads failed");
 
   CPUOptions host;
+  host.measureStackFrames = options.measureStackFrames;
   if (options.vendor == GPUVendor::Emulated) {
     if (stage == GPUStage::Kernels)
       return out;
@@ -496,7 +497,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
   auto llvmModule = translateToLLVMIR(module, context, sig, host);
   if (!llvmModule)
     return llvmModule.takeError();
-  auto object = emitObject(**llvmModule, host);
+  auto object = emitObject(**llvmModule, host, &out.stackFrames);
   if (!object)
     return object.takeError();
   out.object = std::move(*object);
