@@ -11,10 +11,10 @@
 
 #include "dlc/Passes/Passes.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/Support/MathExtras.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_CHECKSTACKFRAMES
@@ -52,8 +52,7 @@ Allocation inspect(memref::AllocaOp op, const DataLayout &layout) {
   Allocation a;
   MemRefType type = op.getType();
   if (type.hasStaticShape()) {
-    int64_t element =
-        layout.getTypeSize(type.getElementType()).getFixedValue();
+    int64_t element = layout.getTypeSize(type.getElementType()).getFixedValue();
     a.bytes = type.getNumElements() * element;
   }
   for (Operation *p = op->getParentOp(); p && !isa<FunctionOpInterface>(p);
@@ -99,12 +98,12 @@ std::optional<int64_t> constantValue(Value v, unsigned depth = 0) {
 /// llvm.alloca: a constant count, in the entry block (LLVM allocates any
 /// other alloca dynamically, each time it runs) unless the function saves
 /// and restores the stack pointer around it.
-Allocation inspect(LLVM::AllocaOp op, const DataLayout &layout,
-                   bool scoped) {
+Allocation inspect(LLVM::AllocaOp op, const DataLayout &layout, bool scoped) {
   Allocation a;
   if (auto count = constantValue(op.getArraySize()))
-    a.bytes = *count * static_cast<int64_t>(
-                           layout.getTypeSize(op.getElemType()).getFixedValue());
+    a.bytes =
+        *count * static_cast<int64_t>(
+                     layout.getTypeSize(op.getElemType()).getFixedValue());
   Block *block = op->getBlock();
   a.repeated = !scoped && block != &block->getParent()->front();
   return a;
@@ -156,8 +155,7 @@ struct CheckStackFramesPass
       }
       if (*a.bytes > bound) {
         op->emitError() << describe(op) << ": a stack allocation of "
-                        << *a.bytes << " bytes exceeds the bound of "
-                        << bound
+                        << *a.bytes << " bytes exceeds the bound of " << bound
                         << " bytes per frame; buffers this large belong in "
                            "the arena or on the heap";
         ok = false;
