@@ -3,6 +3,7 @@
 
     scripts/compare_models.py --dlc-run build/bin/dlc-run [--target cpu]
         [--models resnet50,mobilenet_v2,bert_base] [--rtol 1e-4] [--atol 1e-4]
+        [--report-stack-frames]
 
 --target is dlc-run's: cpu (default), gpu-emu (the GPU-mapped kernels run
 on the host) or cuda:sm_XY on a machine with a GPU.
@@ -13,11 +14,15 @@ BERT: token ids in the vocabulary, an attention mask of ones with the last
 quarter zero). onnxruntime's outputs become the reference of an ONNX test
 folder (input_N.pb, output_N.pb) and `dlc-run MODEL --test-dir DIR --rtol R
 --atol A` compiles the model, runs it and compares every output. Prints one
-line per model and "N passed, N failed"; exits 1 on any failure.
+line per model and "N passed, N failed"; exits 1 on any failure. With
+--report-stack-frames dlc-run also measures the compiled code's stack frames
+(a frame over 64 KiB or a dynamic one fails the model) and each line gives
+the largest.
 """
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,6 +67,7 @@ def main():
     parser.add_argument("--rtol", default="1e-4")
     parser.add_argument("--atol", default="1e-4")
     parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument("--report-stack-frames", action="store_true")
     args = parser.parse_args()
 
     names = [m for m in args.models.split(",") if m]
@@ -90,15 +96,19 @@ def main():
             start = time.time()
             proc = subprocess.run(
                 [args.dlc_run, path, "--target=" + args.target, "--test-dir", d,
-                 "--rtol", args.rtol, "--atol", args.atol],
+                 "--rtol", args.rtol, "--atol", args.atol] +
+                (["--report-stack-frames"] if args.report_stack_frames
+                 else []),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 timeout=args.timeout)
             took = time.time() - start
         text = proc.stdout.decode(errors="replace").strip()
+        frames = re.search(r"stack frames: .*", text)
         if proc.returncode == 0:
             passed += 1
             print("PASS %s (%s, %.1fs): matches onnxruntime within rtol %s, "
-                  "atol %s" % (name, args.target, took, args.rtol, args.atol))
+                  "atol %s%s" % (name, args.target, took, args.rtol, args.atol,
+                                 "; " + frames.group(0) if frames else ""))
         else:
             failed += 1
             print("FAIL %s (%s, %.1fs)\n    %s" % (

@@ -5,7 +5,7 @@ dlc target and checks the results against an expectation list.
     scripts/run_conformance.py --dlc-run build/bin/dlc-run [--jobs N]
         [--target cpu] [--expected test/conformance/cpu_expected_pass.txt]
         [--report docs/CONFORMANCE.md] [--min-collected 1500]
-        [--update-expected]
+        [--update-expected] [--report-stack-frames]
 
 Each test runs `dlc-run MODEL --target=T --test-dir test_data_set_0` (the
 ONNX default tolerances: rtol 1e-3, atol 1e-7) and ends as
@@ -20,6 +20,11 @@ when a test outside it passes (so that the list stays honest: rerun with
 --update-expected and commit the list), or when fewer tests than
 --min-collected were collected. Writes a per-op Markdown report with the
 reason of every failure. Ends with "N passed, N failed, N unsupported".
+
+With --report-stack-frames every dlc-run also measures the stack frames of
+the code it compiled (a frame over 64 KiB, or one that allocates
+dynamically, fails that test) and the run ends with the largest frame
+measured over all tests.
 """
 
 import argparse
@@ -69,22 +74,29 @@ def frozen_shape_inputs(test_dir):
     return args
 
 
-def run_one(dlc_run, target, test_dir, timeout):
-    status, reason = run_dlc_run(dlc_run, target, test_dir, timeout, [])
+FRAME_LINE = re.compile(r"stack frames: \d+ functions, largest (\d+) bytes "
+                        r"\(([^)]*)\)")
+
+
+def run_one(dlc_run, target, test_dir, timeout, base_extra=()):
+    """(status, reason, largest frame or None)."""
+    frames = []
+    status, reason = run_dlc_run(dlc_run, target, test_dir, timeout,
+                                 list(base_extra), frames)
     if status == "unsupported" and any(p in reason
                                        for p in FREEZE_RETRY_PHRASES):
         extra = frozen_shape_inputs(test_dir)
         if extra:
             status, reason = run_dlc_run(dlc_run, target, test_dir, timeout,
-                                         extra)
+                                         list(base_extra) + extra, frames)
             if status == "passed":
                 reason = "shape-like inputs frozen"
             elif status == "unsupported":
                 reason += " (with frozen shape-like inputs)"
-    return status, reason
+    return status, reason, max(frames) if frames else None
 
 
-def run_dlc_run(dlc_run, target, test_dir, timeout, extra):
+def run_dlc_run(dlc_run, target, test_dir, timeout, extra, frames=None):
     model = os.path.join(test_dir, "model.onnx")
     data = os.path.join(test_dir, "test_data_set_0")
     cmd = [dlc_run, model, "--target=" + target, "--test-dir", data] + extra
@@ -94,6 +106,9 @@ def run_dlc_run(dlc_run, target, test_dir, timeout, extra):
     except subprocess.TimeoutExpired:
         return "failed", "timed out after %ds" % timeout
     stderr = proc.stderr.decode(errors="replace")
+    if frames is not None:
+        for m in FRAME_LINE.finditer(proc.stdout.decode(errors="replace")):
+            frames.append((int(m.group(1)), m.group(2)))
     for pattern in SANITIZER_PATTERNS:
         if pattern in stderr:
             return "failed", "sanitizer: " + next(
@@ -196,18 +211,25 @@ def main():
     parser.add_argument("--min-collected", type=int, default=0)
     parser.add_argument("--filter", default="",
                         help="only tests whose name contains this")
+    parser.add_argument("--report-stack-frames", action="store_true",
+                        help="measure every test's stack frames (dlc-run "
+                             "--report-stack-frames) and print the largest")
     args = parser.parse_args()
+    base_extra = ["--report-stack-frames"] if args.report_stack_frames else []
 
     tests = [t for t in collect() if args.filter in t[0]]
     schemas = schema_names()
     results = []
+    largest = None
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         futures = {pool.submit(run_one, args.dlc_run, args.target, d,
-                               args.timeout): (name, d)
+                               args.timeout, base_extra): (name, d)
                    for name, d in tests}
         for future in concurrent.futures.as_completed(futures):
             name, d = futures[future]
-            status, reason = future.result()
+            status, reason, frame = future.result()
+            if frame and (largest is None or frame[0] > largest[0]):
+                largest = (frame[0], name, frame[1])
             model = onnx.load(os.path.join(d, "model.onnx"),
                               load_external_data=False)
             results.append({"test": name, "status": status, "reason": reason,
@@ -252,6 +274,10 @@ def main():
                         % (len(results), args.min_collected))
     for p in problems:
         print(p)
+    if args.report_stack_frames:
+        print("largest stack frame (%s): %s" % (
+            args.target, "%d bytes (%s, %s)" % largest if largest
+            else "none measured"))
     print("conformance (%s): %d passed, %d failed, %d unsupported "
           "(of %d collected)" % (args.target, counts["passed"],
                                  counts["failed"], counts["unsupported"],

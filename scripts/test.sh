@@ -9,7 +9,9 @@
 # Step 4: import every ONNX backend node test (no crash, no verifier failure).
 # Step 5: run every node test through the CPU target with dlc-run and check
 #         the results against test/conformance/cpu_expected_pass.txt
-#         (writes $build/CONFORMANCE.md).
+#         (writes $build/CONFORMANCE.md); every compile also measures its
+#         stack frames (a frame over 64 KiB or a dynamic one fails the test)
+#         and the largest is printed.
 # Step 6: run every node test through the GPU-mapped kernels executed on
 #         the host (target gpu-emu) against
 #         test/conformance/gpu_emu_expected_pass.txt.
@@ -63,13 +65,14 @@ step "ONNX node-test import" $?
 
 python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
   --jobs "$jobs" --expected test/conformance/cpu_expected_pass.txt \
-  --min-collected 1700 --report "$build/CONFORMANCE.md"
+  --min-collected 1700 --report "$build/CONFORMANCE.md" --report-stack-frames
 step "ONNX node-test conformance (cpu)" $?
 
 python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
   --target gpu-emu --jobs "$jobs" \
   --expected test/conformance/gpu_emu_expected_pass.txt \
-  --min-collected 1700 --report "$build/CONFORMANCE-gpu-emu.md"
+  --min-collected 1700 --report "$build/CONFORMANCE-gpu-emu.md" \
+  --report-stack-frames
 step "ONNX node-test conformance (gpu-emu)" $?
 
 python3 scripts/gpu_node_tests.py --dlc "$build/bin/dlc" --jobs "$jobs"
@@ -78,10 +81,11 @@ step "CPU-passing node tests compiled for cuda (ptxas) and rocm (ld.lld)" $?
 if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/export_models.py --check "$build/bin/dlc"
   step "real-model export and import" $?
-  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run"
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
+    --report-stack-frames
   step "real models against onnxruntime (cpu)" $?
   python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
-    --target gpu-emu
+    --target gpu-emu --report-stack-frames
   step "real models against onnxruntime (gpu-emu)" $?
   python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
     --out "$build/gpu-artifacts" --stats-md "$build/gpu-kernels.md"

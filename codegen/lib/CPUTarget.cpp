@@ -26,7 +26,9 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include <cstring>
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -70,7 +72,37 @@ void registerCodegenDialects(DialectRegistry &registry) {
   registerAllExtensions(registry);
 }
 
+namespace {
+struct CPULoweringOptions : PassPipelineOptions<CPULoweringOptions> {
+  Option<std::string> func{*this, "func",
+                           llvm::cl::desc("Name of the model function"),
+                           llvm::cl::init("main")};
+  Option<bool> fromLinalg{*this, "from-linalg",
+                          llvm::cl::desc("The function still holds linalg "
+                                         "ops"),
+                          llvm::cl::init(true)};
+};
+} // namespace
+
+/// Adds the passes of a textual `builtin.module(...)` pipeline to `pm`.
+static LogicalResult addPipeline(OpPassManager &pm, StringRef full) {
+  StringRef pipeline = full;
+  pipeline.consume_front("builtin.module(");
+  pipeline.consume_back(")");
+  return parsePassPipeline(pipeline, pm);
+}
+
 void registerCodegenPasses() {
+  // The CPU back end's LLVM lowering (stage 2), ending with the stack
+  // frame check, as one step for dlc-opt.
+  PassPipelineRegistration<CPULoweringOptions>(
+      "dlc-cpu-lower-to-llvm",
+      "The CPU back end's lowering of bufferized code to the LLVM dialect",
+      [](OpPassManager &pm, const CPULoweringOptions &options) {
+        if (failed(addPipeline(
+                pm, llvmLoweringPipeline(options.func, options.fromLinalg))))
+          llvm::report_fatal_error("internal error: bad CPU pass pipeline");
+      });
   registerDLCPasses();
   registerConversionPasses();
   bufferization::registerBufferizationPasses();
@@ -198,21 +230,19 @@ std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg,
                                   "convert-linalg-to-parallel-loops,"
                                 : "") +
          "dlc-outline-parallel{func=" + funcName + "},"
-         "lower-affine,convert-scf-to-cf,"
+         "dlc-check-stack-frames,lower-affine,convert-scf-to-cf,"
          "expand-strided-metadata,lower-affine,convert-math-to-funcs,"
          "convert-math-to-llvm,convert-math-to-libm,"
          "convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,"
          "convert-index-to-llvm,"
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-         "convert-cf-to-llvm,reconcile-unrealized-casts)").str();
+         "convert-cf-to-llvm,reconcile-unrealized-casts,"
+         "dlc-check-stack-frames)").str();
 }
 
 LogicalResult runPipeline(ModuleOp module, const std::string &full) {
   PassManager pm(module.getContext());
-  StringRef pipeline = full;
-  pipeline.consume_front("builtin.module(");
-  pipeline.consume_back(")");
-  if (failed(parsePassPipeline(pipeline, pm)))
+  if (failed(addPipeline(pm, full)))
     return module.emitError("internal error: bad CPU pass pipeline");
   return pm.run(module);
 }
@@ -629,22 +659,89 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   return m;
 }
 
+/// Parses the back end's stack-usage file: "MODULE:FUNCTION<tab>BYTES<tab>
+/// static|dynamic[,bounded]" per function.
+static std::vector<StackFrame> parseStackUsage(StringRef text) {
+  std::vector<StackFrame> frames;
+  SmallVector<StringRef> lines;
+  text.split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (StringRef line : lines) {
+    SmallVector<StringRef, 3> fields;
+    line.split(fields, '\t');
+    StackFrame f;
+    if (fields.size() != 3 || fields[1].getAsInteger(10, f.bytes))
+      continue;
+    f.function = fields[0].rsplit(':').second.str();
+    f.dynamic = fields[2].starts_with("dynamic");
+    frames.push_back(std::move(f));
+  }
+  return frames;
+}
+
 Expected<SmallVector<char, 0>> emitObject(llvm::Module &module,
-                                          const CPUOptions &options) {
+                                          const CPUOptions &options,
+                                          std::vector<StackFrame> *frames) {
   auto tm = createTargetMachine(options);
   if (!tm)
     return tm.takeError();
+  // The frame of every function, as laid out by the back end, goes to a
+  // stack-usage file (TargetOptions::StackUsageOutput), read back below.
+  llvm::SmallString<128> usagePath;
+  if (options.measureStackFrames && frames) {
+    if (llvm::sys::fs::createTemporaryFile("dlc-stack", "su", usagePath))
+      return makeError("cannot create a temporary file for the stack "
+                       "frame report");
+    (*tm)->Options.StackUsageOutput = usagePath.str().str();
+  }
+  llvm::scope_exit removeUsage([&] {
+    if (!usagePath.empty())
+      llvm::sys::fs::remove(usagePath);
+  });
   auto optimize = makeOptimizingTransformer(3, 0, tm->get());
   if (Error e = optimize(&module))
     return e;
   SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
-  llvm::legacy::PassManager pm;
-  if ((*tm)->addPassesToEmitFile(pm, os, nullptr,
-                                 llvm::CodeGenFileType::ObjectFile))
-    return makeError("the target cannot emit object files");
-  pm.run(module);
+  {
+    // The pass manager's destruction closes the stack-usage file.
+    llvm::legacy::PassManager pm;
+    if ((*tm)->addPassesToEmitFile(pm, os, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+      return makeError("the target cannot emit object files");
+    pm.run(module);
+  }
+  if (!usagePath.empty()) {
+    auto text = llvm::MemoryBuffer::getFile(usagePath, /*IsText=*/true);
+    if (!text)
+      return makeError("cannot read the stack frame report: " +
+                       text.getError().message());
+    *frames = parseStackUsage((*text)->getBuffer());
+  }
   return buffer;
+}
+
+unsigned printStackFrames(llvm::raw_ostream &os, StringRef tool,
+                          const std::vector<StackFrame> &frames,
+                          uint64_t bound) {
+  const StackFrame *largest = nullptr;
+  unsigned over = 0;
+  for (const StackFrame &f : frames)
+    if (!largest || f.bytes > largest->bytes)
+      largest = &f;
+  os << tool << ": stack frames: " << frames.size() << " functions";
+  if (largest)
+    os << ", largest " << largest->bytes << " bytes (" << largest->function
+       << ")";
+  os << "\n";
+  for (const StackFrame &f : frames) {
+    if (f.bytes <= bound && !f.dynamic)
+      continue;
+    ++over;
+    os << tool << ": stack frame of " << f.function << ": " << f.bytes
+       << " bytes" << (f.dynamic ? " and dynamic allocations" : "")
+       << ", over the bound of " << bound << " bytes\n";
+  }
+  return over;
 }
 
 Expected<std::unique_ptr<llvm::MemoryBuffer>>
@@ -672,10 +769,12 @@ Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
   auto llvmModule = translateToLLVMIR(module, context, *signature, options);
   if (!llvmModule)
     return llvmModule.takeError();
-  auto object = emitObject(**llvmModule, options);
+  std::vector<StackFrame> frames;
+  auto object = emitObject(**llvmModule, options, &frames);
   if (!object)
     return object.takeError();
-  return CompiledModel{std::move(*signature), std::move(*object)};
+  return CompiledModel{std::move(*signature), std::move(*object),
+                       std::move(frames)};
 }
 
 //===----------------------------------------------------------------------===//

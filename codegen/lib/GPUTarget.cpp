@@ -154,11 +154,13 @@ std::string gpuOutliningPipeline(StringRef funcName) {
 }
 
 static std::string hostLoweringPipeline() {
-  return "builtin.module(lower-affine,convert-scf-to-cf,"
+  return "builtin.module(dlc-check-stack-frames,lower-affine,"
+         "convert-scf-to-cf,"
          "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
          "convert-arith-to-llvm,convert-index-to-llvm,"
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-         "convert-cf-to-llvm,reconcile-unrealized-casts)";
+         "convert-cf-to-llvm,reconcile-unrealized-casts,"
+         "dlc-check-stack-frames)";
 }
 
 static std::string deviceLoweringPipeline(GPUVendor vendor, StringRef arch) {
@@ -452,6 +454,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
     return makeError("mapping the loops to GPU blocks and threads failed");
 
   CPUOptions host;
+  host.measureStackFrames = options.measureStackFrames;
   if (options.vendor == GPUVendor::Emulated) {
     if (stage == GPUStage::Kernels)
       return out;
@@ -494,7 +497,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
   auto llvmModule = translateToLLVMIR(module, context, sig, host);
   if (!llvmModule)
     return llvmModule.takeError();
-  auto object = emitObject(**llvmModule, host);
+  auto object = emitObject(**llvmModule, host, &out.stackFrames);
   if (!object)
     return object.takeError();
   out.object = std::move(*object);

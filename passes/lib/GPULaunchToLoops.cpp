@@ -3,7 +3,9 @@
 // The host emulation of GPU-mapped kernels: blocks become an scf.parallel
 // (distributed over the CPU thread pool later), threads serial loops inside
 // it, and the kernel body runs unchanged. Barriers split the body into
-// phases, each its own loop over the threads.
+// phases, each its own loop over the threads. Workgroup memory, private
+// memory and the slots of subgroup reductions are heap buffers allocated
+// once per block and freed after it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -65,11 +67,14 @@ public:
     map.map(blockArgs.x, block.x);
     map.map(blockArgs.y, block.y);
     map.map(blockArgs.z, block.z);
+    // Emulated memory comes from the heap, allocated once per block at the
+    // start of its iteration and freed at its end: never the host's stack,
+    // whose frames must stay small (dlc-check-stack-frames).
+    blockBody = blocks.getBody();
     // Workgroup memory: one buffer per block.
     for (BlockArgument arg : launch.getWorkgroupAttributions()) {
       auto type = cast<MemRefType>(arg.getType());
-      auto host = MemRefType::get(type.getShape(), type.getElementType());
-      map.map(arg, memref::AllocaOp::create(b, loc, host));
+      map.map(arg, allocate(loc, type.getShape(), type.getElementType()));
     }
     // Private memory: one slot per thread (indexed by the linear thread id
     // through a subview made in every phase).
@@ -88,8 +93,7 @@ public:
         SmallVector<int64_t> shape{threadsPerBlock};
         shape.append(type.getShape().begin(), type.getShape().end());
         privateSlots.push_back(
-            {arg, memref::AllocaOp::create(
-                      b, loc, MemRefType::get(shape, type.getElementType()))});
+            {arg, allocate(loc, shape, type.getElementType())});
       }
     }
     SmallVector<Operation *> ops;
@@ -97,11 +101,27 @@ public:
       ops.push_back(&op);
     if (failed(emitPhases(ops, map, b)))
       return failure();
+    for (Value buffer : buffers)
+      memref::DeallocOp::create(b, loc, buffer);
     launch.erase();
     return success();
   }
 
 private:
+  /// A heap buffer for one block: allocated at the start of the block's
+  /// iteration (also when requested from inside a block-level loop, so
+  /// that it is allocated once), freed at its end.
+  Value allocate(Location loc, ArrayRef<int64_t> shape, Type element) {
+    OpBuilder b = OpBuilder::atBlockBegin(blockBody);
+    if (!buffers.empty())
+      b.setInsertionPointAfterValue(buffers.back());
+    Value buffer = memref::AllocOp::create(
+        b, loc, MemRefType::get(shape, element), ValueRange{},
+        b.getI64IntegerAttr(kBufferAlignment));
+    buffers.push_back(buffer);
+    return buffer;
+  }
+
   /// Emits `ops` at block level: runs between barriers become loops over
   /// the threads; loops holding barriers stay block-level loops.
   LogicalResult emitPhases(ArrayRef<Operation *> ops, IRMapping &map,
@@ -130,9 +150,8 @@ private:
           return op->emitError("dlc-gpu-launch-to-loops: subgroup "
                                "reductions need constant block sizes");
         Location loc = reduce.getLoc();
-        auto slotType = MemRefType::get({threadsPerBlock}, reduce.getType());
-        Value in = memref::AllocaOp::create(b, loc, slotType);
-        Value out = memref::AllocaOp::create(b, loc, slotType);
+        Value in = allocate(loc, {threadsPerBlock}, reduce.getType());
+        Value out = allocate(loc, {threadsPerBlock}, reduce.getType());
         reduceSlots[reduce] = {in, out};
         phase.push_back(op);
         if (failed(flush()))
@@ -361,7 +380,13 @@ private:
     return success();
   }
 
+  static constexpr int64_t kBufferAlignment = 64;
+
   gpu::LaunchOp launch;
+  /// The body of the parallel loop over the blocks and the heap buffers
+  /// allocated in it.
+  Block *blockBody = nullptr;
+  SmallVector<Value> buffers;
   Value zero, one;
   gpu::KernelDim3 grid, block;
   int64_t threadsPerBlock = 0;

@@ -35,13 +35,15 @@ func.func @f(%a: memref<128xf32>) {
 
 // Barriers split the body into phases, each a loop over the threads; a
 // barrier inside a uniform loop keeps that loop at block level. Workgroup
-// memory is one buffer per block, private memory one slot per thread
-// (a subview at the linear thread id), and index values computed before a
-// barrier are recomputed after it.
+// memory is one heap buffer per block, private memory one slot per thread
+// (a subview at the linear thread id), both allocated at the start of the
+// block and freed at its end (never on the stack), and index values
+// computed before a barrier are recomputed after it.
 // CHECK-LABEL: func.func @f(
 // CHECK: scf.parallel
-// CHECK: %[[SH:.+]] = memref.alloca() : memref<32xf32>
-// CHECK: %[[PR:.+]] = memref.alloca() : memref<32x2xf32>
+// CHECK-NOT: memref.alloca
+// CHECK: %[[SH:.+]] = memref.alloc() {alignment = 64 : i64} : memref<32xf32>
+// CHECK: %[[PR:.+]] = memref.alloc() {alignment = 64 : i64} : memref<32x2xf32>
 // Phase 1: every thread writes its slot of shared memory.
 // CHECK: scf.for
 // CHECK: scf.for
@@ -60,6 +62,9 @@ func.func @f(%a: memref<128xf32>) {
 // Phase 3: after the loop.
 // CHECK: scf.for %[[T3:.+]] = %{{.+}} to %c32
 // CHECK: memref.store %{{.+}}, %arg0[%[[T3]]]
+// CHECK: memref.dealloc %[[SH]]
+// CHECK: memref.dealloc %[[PR]]
+// CHECK-NEXT: scf.reduce
 func.func @f(%a: memref<32xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -100,6 +105,39 @@ func.func @f(%a: memref<128xf32>) {
     %v = memref.load %a[%tx] : memref<128xf32>
     gpu.barrier
     memref.store %v, %a[%tx] : memref<128xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// The slots of a subgroup reduction inside a block-level loop are heap
+// buffers allocated once per block, before the loop, and freed after it.
+// CHECK-LABEL: func.func @reduce_in_loop(
+// CHECK: scf.parallel
+// CHECK: %[[IN:.+]] = memref.alloc() {alignment = 64 : i64} : memref<32xf32>
+// CHECK: %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<32xf32>
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK: memref.store %{{.+}}, %[[IN]][%{{.+}}]
+// CHECK: memref.load %[[OUT]][%{{.+}}]
+// CHECK: memref.dealloc %[[IN]]
+// CHECK: memref.dealloc %[[OUT]]
+// CHECK-NEXT: scf.reduce
+func.func @reduce_in_loop(%a: memref<4x32xf32>, %o: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c32, %sy = %c1, %sz = %c1) {
+    scf.for %r = %c0 to %c4 step %c1 {
+      gpu.barrier
+      %v = memref.load %a[%r, %tx] : memref<4x32xf32>
+      %s = gpu.subgroup_reduce add %v uniform cluster(size = 32) : (f32) -> f32
+      memref.store %s, %o[%r] : memref<4xf32>
+    }
     gpu.terminator
   }
   return

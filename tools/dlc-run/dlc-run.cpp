@@ -132,6 +132,11 @@ void printProfile(const std::vector<dlc::codegen::KernelInfo> &kernels,
            << k.kind << " [" << nodes << "] " << k.strategy << "\n";
   }
 }
+cl::opt<bool> reportStackFrames(
+    "report-stack-frames",
+    cl::desc("Print the largest stack frame of the compiled code; fail if "
+             "a frame is over 64 KiB or allocates dynamically"),
+    cl::init(false), cl::cat(runCategory));
 
 int fail(const Twine &message) {
   WithColor::error(errs(), "dlc-run") << message << "\n";
@@ -483,8 +488,11 @@ int main(int argc, char **argv) {
   if (profile && gpu)
     return fail("--profile times the kernels of --target=cpu only");
   std::vector<dlc::codegen::KernelInfo> kernels;
+  cpu.measureStackFrames = reportStackFrames;
   SmallVector<char, 0> objectCode;
+  std::vector<dlc::codegen::StackFrame> frames;
   if (gpu) {
+    gpu->measureStackFrames = reportStackFrames;
     auto compiled = dlc::codegen::compileForGPU(*module, "model", *gpu,
                                                 /*externalWeights=*/false);
     if (!compiled)
@@ -492,12 +500,22 @@ int main(int argc, char **argv) {
     for (const std::string &w : compiled->warnings)
       WithColor::warning(errs(), "dlc-run") << w << "\n";
     objectCode = std::move(compiled->object);
+    frames = std::move(compiled->stackFrames);
   } else {
     auto compiled = dlc::codegen::compileForCPU(*module, "model", cpu);
     if (!compiled)
       return fail(toString(compiled.takeError()));
     objectCode = std::move(compiled->object);
     kernels = compiled->signature.kernels;
+
+    frames = std::move(compiled->stackFrames);
+  }
+  if (reportStackFrames) {
+    if (unsigned over =
+            dlc::codegen::printStackFrames(outs(), "dlc-run", frames))
+      return fail(Twine(over) + " stack frame(s) over the bound of " +
+                  Twine(dlc::codegen::kMaxStackFrameBytes) +
+                  " bytes or dynamic");
   }
   double compileMs = std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start)

@@ -143,6 +143,13 @@ cl::opt<int64_t> elideConstants(
              "dense_resource<__elided__> (0 prints every constant in full)"),
     cl::value_desc("N"), cl::init(64), cl::cat(dlcCategory));
 
+cl::opt<bool> reportStackFrames(
+    "report-stack-frames",
+    cl::desc("Print the largest stack frame of the host object (as laid "
+             "out by the x86 back end); fail if a frame is over 64 KiB or "
+             "allocates dynamically"),
+    cl::init(false), cl::cat(dlcCategory));
+
 cl::opt<bool> printDebugInfo("print-locations",
                              cl::desc("Print node locations in the IR"),
                              cl::init(false), cl::cat(dlcCategory));
@@ -217,6 +224,16 @@ static std::string artifactName() {
 static int writeLibrary(const dlc::codegen::ModelSignature &signature,
                         ArrayRef<char> object);
 
+/// --report-stack-frames: the summary, and an error when a frame is over
+/// the bound.
+static int checkStackFrames(const std::vector<dlc::codegen::StackFrame> &f) {
+  if (unsigned over = dlc::codegen::printStackFrames(outs(), "dlc", f))
+    return fail(Twine(over) + " stack frame(s) over the bound of " +
+                Twine(dlc::codegen::kMaxStackFrameBytes) +
+                " bytes or dynamic");
+  return 0;
+}
+
 static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   // (main has checked --name.)
   Expected<dlc::codegen::ModelSignature> signature =
@@ -259,9 +276,13 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
     }
     return writeBytes(outputPath, text);
   }
-  auto object = dlc::codegen::emitObject(**llvmModule, cpu);
+  cpu.measureStackFrames = reportStackFrames;
+  std::vector<dlc::codegen::StackFrame> frames;
+  auto object = dlc::codegen::emitObject(**llvmModule, cpu, &frames);
   if (!object)
     return fail(toString(object.takeError()));
+  if (reportStackFrames && checkStackFrames(frames))
+    return 1;
   StringRef objectBytes(object->data(), object->size());
   if (kind == EmitKind::Obj) {
     if (outputPath == "-")
@@ -333,6 +354,7 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
                 "0 for the cost model)");
   options.cudaPath = cudaPath;
   options.blockSize = gpuBlockSize;
+  options.measureStackFrames = reportStackFrames;
   if (kind == EmitKind::Linalg) {
     if (failed(dlc::codegen::lowerToLinalg(module)))
       return 1;
@@ -401,6 +423,8 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
         return 1;
     }
   }
+  if (reportStackFrames && checkStackFrames(compiled->stackFrames))
+    return 1;
   StringRef objectBytes(compiled->object.data(), compiled->object.size());
   if (kind == EmitKind::Obj)
     return writeBytes(outputPath, objectBytes);

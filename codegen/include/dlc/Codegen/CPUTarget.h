@@ -81,7 +81,29 @@ struct CPUOptions {
   bool tileContractions = true;
   /// Bracket every kernel with dlc_profile_enter/exit(id) calls.
   bool profile = false;
+  /// Record the stack frame of every function the x86 back end emits.
+  bool measureStackFrames = false;
 };
+
+/// The bound on any stack allocation of generated host code, and on the
+/// sum per function (dlc-check-stack-frames' default): problem-sized
+/// buffers live in the arena or on the heap.
+constexpr int64_t kMaxStackFrameBytes = 64 * 1024;
+
+/// One function's stack frame as the x86 back end laid it out
+/// (MachineFrameInfo: spills, locals, fixed allocas; the return address
+/// not included). `dynamic`: it also allocates at run time.
+struct StackFrame {
+  std::string function;
+  uint64_t bytes = 0;
+  bool dynamic = false;
+};
+
+/// "TOOL: stack frames: N functions, largest B bytes (F)" and a line for
+/// every frame over `bound` bytes or dynamic; returns how many those are.
+unsigned printStackFrames(llvm::raw_ostream &os, llvm::StringRef tool,
+                          const std::vector<StackFrame> &frames,
+                          uint64_t bound = kMaxStackFrameBytes);
 
 /// Registers the dialects and interfaces the CPU pipeline needs.
 void registerCodegenDialects(mlir::DialectRegistry &registry);
@@ -133,9 +155,11 @@ llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   ModelSignature &signature, const CPUOptions &options);
 
-/// Optimizes and compiles to an ELF object in memory.
+/// Optimizes and compiles to an ELF object in memory; with
+/// `options.measureStackFrames`, fills `frames` (when given).
 llvm::Expected<llvm::SmallVector<char, 0>>
-emitObject(llvm::Module &module, const CPUOptions &options);
+emitObject(llvm::Module &module, const CPUOptions &options,
+           std::vector<StackFrame> *frames = nullptr);
 
 /// A static library holding one object.
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
@@ -149,6 +173,7 @@ std::string generateHeader(const ModelSignature &signature,
 struct CompiledModel {
   ModelSignature signature;
   llvm::SmallVector<char, 0> object;
+  std::vector<StackFrame> stackFrames; ///< with measureStackFrames
 };
 
 /// Every step from the imported graph module to the object (the module is

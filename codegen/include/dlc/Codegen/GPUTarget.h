@@ -32,6 +32,8 @@ struct GPUOptions {
   std::string cudaPath;
   /// Threads per block for every kernel (0 = the cost model's choice).
   int64_t blockSize = 0;
+  /// Record the stack frames of the host object's functions.
+  bool measureStackFrames = false;
 };
 
 /// Parses a --target value: "cuda:sm_80[,sm_90...]", "rocm:gfx942[,...]"
@@ -54,6 +56,8 @@ struct GPUCompiled {
   std::vector<std::pair<std::string, std::string>> assembly;
   std::vector<KernelStats> stats;
   std::vector<std::string> warnings;
+  /// The host object's stack frames (with measureStackFrames).
+  std::vector<StackFrame> stackFrames;
 };
 
 /// What to stop after.

@@ -371,4 +371,30 @@ def GPULowerLaunches : Pass<"dlc-gpu-lower-launches", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def CheckStackFrames : Pass<"dlc-check-stack-frames", "mlir::ModuleOp"> {
+  let summary = "Reject stack allocations that are large, dynamic or "
+                "repeated in a loop";
+  let description = [{
+    Generated code keeps every problem-sized buffer in the arena or on the
+    heap; the stack holds only small, fixed temporaries. This pass runs
+    late in every pipeline (after the LLVM lowering on the CPU and gpu-emu
+    targets, on the host code of the GPU targets) and checks each
+    `memref.alloca` and `llvm.alloca`:
+      - its size must be a compile-time constant (a dynamic element count
+        grows the frame with the model);
+      - it must not be re-executed in a loop without a scope that frees it
+        (`memref.alloca_scope`, or `llvm.intr.stacksave`/`stackrestore`):
+        at the memref level it must not sit inside a loop-like op, at the
+        LLVM level it must be in the function's entry block;
+      - its size, and the sum of the fixed allocations of one function, may
+        not exceed `max-frame-bytes` (64 KiB by default).
+    A violation is an error at the op's location (which names the ONNX
+    node) and fails the pass.
+  }];
+  let options = [
+    Option<"maxFrameBytes", "max-frame-bytes", "int64_t", "65536",
+           "Largest stack allocation (and sum per function) in bytes">,
+  ];
+}
+
 #endif // DLC_PASSES_PASSES_TD
