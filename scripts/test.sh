@@ -17,6 +17,8 @@
 #         test/conformance/gpu_emu_expected_pass.txt.
 #         The same tests compiled for cuda:sm_80,sm_90 (every kernel through
 #         ptxas) and rocm:gfx942 (linked by ld.lld).
+#         Then the CPU contraction kernels on many shapes against
+#         onnxruntime (scripts/check_cpu_kernels.py).
 # Step 7: export ResNet-50, MobileNetV2 and BERT-base with random weights,
 #         import them, and compare dlc's CPU code and its GPU-mapped
 #         kernels (gpu-emu) with onnxruntime (rtol and atol 1e-4); compile
@@ -77,6 +79,9 @@ step "ONNX node-test conformance (gpu-emu)" $?
 
 python3 scripts/gpu_node_tests.py --dlc "$build/bin/dlc" --jobs "$jobs"
 step "CPU-passing node tests compiled for cuda (ptxas) and rocm (ld.lld)" $?
+
+python3 scripts/check_cpu_kernels.py --dlc-run "$build/bin/dlc-run" --jobs "$jobs"
+step "CPU contraction kernels against onnxruntime (tiles, edges, epilogues)" $?
 
 if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/export_models.py --check "$build/bin/dlc"
