@@ -813,6 +813,23 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     SmallVector<int64_t> t(oFull.begin(), oFull.end());
     oFullTable = k.intTable(t);
   }
+  // Vectors of partial panels that are whole (contiguous, real columns)
+  // in the output and in every epilogue input read along N.
+  bool xFollowO = !epi || llvm::all_of(xLin, [&](const std::optional<Linear> &x) {
+    return !x || allN(*x, nDims, 0) ||
+           llvm::all_of(nDims, [&](unsigned d) {
+             return x->coef[d] == oLin.coef[d];
+           });
+  });
+  SmallVector<int64_t> vectorOK(panels * NV, 0);
+  bool anyVectorOK = false;
+  if (xFollowO)
+    for (int64_t v = 0; v < panels * NV; ++v) {
+      vectorOK[v] = contiguousPanel(oN, v, L);
+      anyVectorOK |= vectorOK[v] != 0;
+    }
+  Value vectorOKTable = anyVectorOK && !allOFull ? k.intTable(vectorOK)
+                                                 : Value();
   // Epilogue inputs.
   struct XIn {
     Value flat, mTable, nTable, batch;
@@ -973,66 +990,47 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       }
       SmallVector<Value> acc(kLoop.getResults());
 
-      // Stores: whole vectors where the output panel is contiguous.
-      auto storeFull = [&]() {
-        for (int64_t i = 0; i < MR; ++i) {
-          Value m = k.add(m0, k.idx(i));
-          auto emit = [&]() {
-            Value mRow = k.add(oB, k.lookup(oMTable, m));
-            Value base = k.add(mRow, k.lookup(oNTable, n0));
-            for (int64_t j = 0; j < NV; ++j) {
-              Value v = acc[i * NV + j];
-              if (epi) {
-                SmallVector<Value> args;
-                for (auto [xi, x] : llvm::enumerate(xs)) {
-                  if (xi == epi->cInput) {
-                    args.push_back(v);
-                    continue;
-                  }
-                  Value xo = k.add(x.batch, k.lookup(x.mTable, m));
-                  if (x.alongN) {
-                    auto et = cast<MemRefType>(x.flat.getType()).getElementType();
-                    xo = k.add(xo, k.add(k.lookup(x.nTable, n0), k.idx(j * L)));
-                    args.push_back(vector::LoadOp::create(
-                        b, loc, VectorType::get({L}, et), x.flat,
-                        ValueRange{xo}));
-                  } else {
-                    args.push_back(memref::LoadOp::create(b, loc, x.flat,
-                                                          ValueRange{xo}));
-                  }
-                }
-                v = applyPayload(b, loc, epi->op, args);
-              }
-              vector::StoreOp::create(b, loc, v, oFlat,
-                                      ValueRange{k.add(base, k.idx(j * L))});
+      // One vector of row i (columns c0 .. c0+L-1 of the panel, contiguous
+      // and real in the output): epilogue on the register, vector store.
+      auto emitVector = [&](int64_t i, int64_t j, Value m) {
+        Value c0 = k.add(n0, k.idx(j * L));
+        Value at = k.add(k.add(oB, k.lookup(oMTable, m)),
+                         k.lookup(oNTable, c0));
+        Value v = acc[i * NV + j];
+        if (epi) {
+          SmallVector<Value> args;
+          for (auto [xi, x] : llvm::enumerate(xs)) {
+            if (xi == epi->cInput) {
+              args.push_back(v);
+              continue;
             }
-          };
-          if ((mDims.empty() || M % MR == 0)) {
-            emit();
-          } else {
-            auto inM = scf::IfOp::create(b, loc, k.lt(m, M), false);
-            OpBuilder::InsertionGuard g(b);
-            b.setInsertionPoint(inM.thenBlock()->getTerminator());
-            emit();
+            Value xo = k.add(x.batch, k.lookup(x.mTable, m));
+            if (x.alongN) {
+              auto et = cast<MemRefType>(x.flat.getType()).getElementType();
+              xo = k.add(xo, k.lookup(x.nTable, c0));
+              args.push_back(vector::LoadOp::create(
+                  b, loc, VectorType::get({L}, et), x.flat, ValueRange{xo}));
+            } else {
+              args.push_back(
+                  memref::LoadOp::create(b, loc, x.flat, ValueRange{xo}));
+            }
           }
+          v = applyPayload(b, loc, epi->op, args);
         }
+        vector::StoreOp::create(b, loc, v, oFlat, ValueRange{at});
       };
-      // Edges: through the tile buffer, element by element.
-      auto storeEdge = [&]() {
-        for (int64_t i = 0; i < MR; ++i)
-          for (int64_t j = 0; j < NV; ++j)
-            vector::StoreOp::create(b, loc, acc[i * NV + j], tile,
-                                    ValueRange{k.idx(i * NR + j * L)});
-        Value mEnd = arith::MinSIOp::create(b, loc, k.add(m0, k.idx(MR)),
-                                            k.idx(M));
-        Value nEnd = arith::MinSIOp::create(b, loc, k.add(n0, k.idx(NR)),
+      // The lanes of vector j of row i (runtime values) one by one, from
+      // the tile buffer (edges of N, extra columns, outputs not contiguous
+      // along N).
+      auto emitScalars = [&](Value i, Value j) {
+        Value m = k.add(m0, i);
+        Value c0 = k.add(n0, k.mul(j, L));
+        Value cEnd = arith::MinSIOp::create(b, loc, k.add(c0, k.idx(L)),
                                             k.idx(N));
-        k.loop(m0, mEnd, [&](Value m) {
-          Value mRow = k.add(oB, k.lookup(oMTable, m));
-          k.loop(n0, nEnd, [&](Value n) {
+        Value mRow = k.add(oB, k.lookup(oMTable, m));
+        k.loop(c0, cEnd, [&](Value n) {
           auto store = [&]() {
-            Value t = k.add(k.mul(arith::SubIOp::create(b, loc, m, m0), NR),
-                            arith::SubIOp::create(b, loc, n, n0));
+            Value t = k.add(k.mul(i, NR), arith::SubIOp::create(b, loc, n, n0));
             Value v = memref::LoadOp::create(b, loc, tile, ValueRange{t});
             if (epi) {
               SmallVector<Value> args;
@@ -1065,6 +1063,63 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
             b.setInsertionPoint(inside.thenBlock()->getTerminator());
             store();
           }
+        });
+      };
+      // Row i, guarded when M has a partial tile.
+      auto forRow = [&](int64_t i, function_ref<void(Value)> body) {
+        Value m = k.add(m0, k.idx(i));
+        if (mDims.empty() || M % MR == 0) {
+          body(m);
+          return;
+        }
+        auto inM = scf::IfOp::create(b, loc, k.lt(m, M), false);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(inM.thenBlock()->getTerminator());
+        body(m);
+      };
+      // Stores: whole vectors where the output panel is contiguous.
+      auto storeFull = [&]() {
+        for (int64_t i = 0; i < MR; ++i)
+          forRow(i, [&](Value m) {
+            for (int64_t j = 0; j < NV; ++j)
+              emitVector(i, j, m);
+          });
+      };
+      // Other panels: each vector whole where its columns allow (the
+      // vectorOK table), the others lane by lane in one loop.
+      auto storeEdge = [&]() {
+        auto okAt = [&](Value j) {
+          if (!anyVectorOK)
+            return Value(arith::ConstantIntOp::create(b, loc, 0, 1));
+          return Value(arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ne,
+              memref::LoadOp::create(b, loc, vectorOKTable,
+                                     ValueRange{k.add(k.mul(p, NV), j)}),
+              arith::ConstantIntOp::create(b, loc, 0, 32)));
+        };
+        for (int64_t i = 0; i < MR; ++i)
+          for (int64_t j = 0; j < NV; ++j) {
+            vector::StoreOp::create(b, loc, acc[i * NV + j], tile,
+                                    ValueRange{k.idx(i * NR + j * L)});
+            if (!anyVectorOK)
+              continue;
+            forRow(i, [&](Value m) {
+              auto sel = scf::IfOp::create(b, loc, okAt(k.idx(j)), false);
+              OpBuilder::InsertionGuard g(b);
+              b.setInsertionPoint(sel.thenBlock()->getTerminator());
+              emitVector(i, j, m);
+            });
+          }
+        Value rows = arith::MinSIOp::create(
+            b, loc, k.idx(MR), arith::SubIOp::create(b, loc, k.idx(M), m0));
+        k.loop(k.idx(0), rows, [&](Value i) {
+          k.loop(k.idx(0), k.idx(NV), [&](Value j) {
+            Value notOK = arith::XOrIOp::create(
+                b, loc, okAt(j), arith::ConstantIntOp::create(b, loc, 1, 1));
+            auto sel = scf::IfOp::create(b, loc, notOK, false);
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPoint(sel.thenBlock()->getTerminator());
+            emitScalars(i, j);
           });
         });
       };
