@@ -9,7 +9,8 @@ Builds small ONNX models that exercise every path of the tiled kernels
 M and N not multiples of the register tile, batched and broadcast
 products, Gemm with transposes and bias, convolutions 1x1 / 3x3 / 7x7 with
 strides, padding, dilation, groups and depthwise, and fused epilogues
-(bias, Relu, Clip, residual Add, Sigmoid). Each model's reference output
+(bias, Relu, Clip, residual Add, Sigmoid, GELU with Erf, Tanh:
+polynomial approximations on the registers). Each model's reference output
 comes from onnxruntime; `dlc-run --test-dir` compiles and compares
 (rtol 1e-4, atol 1e-4). Prints one line per case and "N passed, N failed".
 """
@@ -67,6 +68,25 @@ def matmul_epilogue(m, k, n):
                  [const("w", rand(k, n)), const("bias", rand(n))])
 
 
+def matmul_gelu(m, k, n, approximate=False):
+    """BERT's exported GELU (Div, Erf, Add, Mul, Mul) or the tanh form."""
+    c = lambda name, v: const(name, np.array(v, np.float32))
+    nodes = [helper.make_node("MatMul", ["a", "w"], ["p"]),
+             helper.make_node("Add", ["p", "bias"], ["x"])]
+    inits = [const("w", rand(k, n) * 0.5), const("bias", rand(n))]
+    if approximate:
+        nodes += [helper.make_node("Tanh", ["x"], ["t"]),
+                  helper.make_node("Mul", ["x", "t"], ["y"])]
+    else:
+        nodes += [helper.make_node("Div", ["x", "sqrt2"], ["d"]),
+                  helper.make_node("Erf", ["d"], ["e"]),
+                  helper.make_node("Add", ["e", "one"], ["e1"]),
+                  helper.make_node("Mul", ["x", "e1"], ["h"]),
+                  helper.make_node("Mul", ["h", "half"], ["y"])]
+        inits += [c("sqrt2", 1.4142135), c("one", 1.0), c("half", 0.5)]
+    return model(nodes, [("a", [1, m, k])], ["y"], inits)
+
+
 def gemm(m, k, n, trans_a=0, trans_b=1, alpha=1.0, beta=1.0):
     a = [k, m] if trans_a else [m, k]
     b = rand(n, k) if trans_b else rand(k, n)
@@ -113,6 +133,8 @@ def cases():
     yield "matmul_batched_2x3_inputs", matmul(33, 40, 45, const_b=False, batch=(2, 3))
     yield "matmul_broadcast_weight", matmul(20, 48, 72, batch=(1, 3), bbatch=())
     yield "matmul_bias_relu", matmul_epilogue(128, 96, 200)
+    yield "matmul_gelu_erf", matmul_gelu(40, 64, 72)
+    yield "matmul_tanh", matmul_gelu(24, 32, 50, approximate=True)
     yield "gemm_transB", gemm(7, 64, 50)
     yield "gemm_transA_alpha_beta", gemm(19, 31, 23, trans_a=1, trans_b=0, alpha=0.5, beta=2.0)
     yield "conv1x1", conv(32, 14, 14, 40, 1)

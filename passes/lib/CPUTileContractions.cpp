@@ -34,7 +34,9 @@
 
 #include "dlc/Passes/CPUCostModel.h"
 #include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace dlc {
@@ -1185,6 +1187,25 @@ void CPUTileContractionsPass::runOnOperation() {
     bool swap = canSwap && (!canPlain || swapped < plain);
     if (succeeded(rewrite(op, id, swap, nullptr)))
       ++id;
+  }
+  // Transcendental functions of the epilogues (GELU's erf, tanh, sigmoid's
+  // exp) as polynomials on the vectors instead of a libm call per lane.
+  {
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(
+        patterns, [](StringRef name) {
+          return name == "erf" || name == "tanh" || name == "exp" ||
+                 name == "expm1" || name == "log" || name == "log1p";
+        });
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    SmallVector<scf::ParallelOp> kernels;
+    getOperation().walk([&](scf::ParallelOp par) {
+      if (par->hasAttr("dlc.strategy"))
+        kernels.push_back(par);
+    });
+    for (scf::ParallelOp par : kernels)
+      if (failed(applyPatternsGreedily(par, frozen)))
+        return signalPassFailure();
   }
   // Weights that only the packed copies read any more.
   getOperation().walk([](memref::GetGlobalOp get) {
