@@ -569,49 +569,92 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     }
   }
 
-  // Stride-1 windows (convolutions over a padded input): the innermost N
-  // loop runs over the whole input row (the output row plus the window
-  // overhang), so that consecutive columns are consecutive in V across rows
-  // and every panel reads V in place; the extra columns are computed and
-  // never stored.
+  // Windows over a padded input (convolutions): the innermost N loop runs
+  // over every element of the input row (the output row plus the window
+  // overhang, and with a stride s the elements between the strided ones),
+  // so that consecutive columns are consecutive in V, across rows too, and
+  // every panel reads V in place; the extra columns are computed and never
+  // stored. With a stride only short reductions (depthwise convolutions,
+  // where gathering costs more than the computation) use it.
   SmallVector<int64_t> nRanges(ranges);
   const int64_t realN = N;
+  int64_t colStride = 1;
   {
     unsigned inner = nDims.back();
-    if (nDims.size() >= 2 && vLin->coef[inner] == 1 &&
+    int64_t stride = vLin->coef[inner];
+    if (nDims.size() >= 2 && stride >= 1 &&
         llvm::all_of(vLin->coef, [](int64_t c) { return c >= 0; })) {
       unsigned outer = nDims[nDims.size() - 2];
-      int64_t c = vLin->coef[outer];
-      if (ranges[outer] > 1 && c > ranges[inner] &&
-          4 * (c - ranges[inner]) <= c)
-        nRanges[inner] = c;
+      int64_t pitch = vLin->coef[outer];
+      int64_t span = (ranges[inner] - 1) * stride + 1;
+      if (stride == 1 && ranges[outer] > 1 && pitch > ranges[inner] &&
+          4 * (pitch - ranges[inner]) <= pitch) {
+        nRanges[inner] = pitch;
+      } else if (stride > 1 && ranges[outer] > 1 && pitch >= span &&
+                 K <= 64 && 5 * ranges[inner] >= 2 * int64_t(llvm::alignTo(span, 32))) {
+        // Strided rows: each output row takes whole panels (the row
+        // length is rounded up to the panel width below), so that no
+        // panel crosses rows.
+        nRanges[inner] = llvm::alignTo(span, 32);
+        colStride = stride;
+      }
     }
     N = 1;
     for (unsigned d : nDims)
       N *= nRanges[d];
   }
-  // Whether column n is a real output column.
+  // Whether column n is a real output column, and the table of an offset
+  // over the (extended) columns: V's element of the column, or the output
+  // element (-1 for the extra columns with `markExtra`).
   SmallVector<bool> realColumn(N, true);
-  if (N != realN) {
-    unsigned inner = nDims.back();
-    for (int64_t n = 0; n < N; ++n)
-      realColumn[n] = n % nRanges[inner] < ranges[inner];
-  }
-  auto nTable = [&](const Linear &l, bool markExtra) {
-    SmallVector<int64_t> t = table(l, nDims, nRanges);
-    if (markExtra)
-      for (int64_t n = 0; n < N; ++n)
-        if (!realColumn[n])
-          t[n] = -1;
+  auto nTable = [&](const Linear &l, bool markExtra, bool isV = false) {
+    SmallVector<int64_t> t(N);
+    realColumn.assign(N, true);
+    SmallVector<int64_t> iv(nDims.size(), 0);
+    unsigned last = nDims.size() - 1;
+    for (int64_t n = 0; n < N; ++n) {
+      int64_t v = 0;
+      for (unsigned j = 0; j < last; ++j)
+        v += l.coef[nDims[j]] * iv[j];
+      int64_t col = iv[last];
+      bool real = col % colStride == 0 &&
+                  col / colStride < ranges[nDims[last]];
+      realColumn[n] = real;
+      if (isV && colStride > 1)
+        t[n] = v + col; // every element of the input row
+      else if (isV)
+        t[n] = v + l.coef[nDims[last]] * col;
+      else if (!real && markExtra && N != realN)
+        t[n] = -1;
+      else
+        t[n] = v + l.coef[nDims[last]] * (col / colStride);
+      for (int j = int(last); j >= 0; --j) {
+        if (++iv[j] < nRanges[nDims[j]])
+          break;
+        iv[j] = 0;
+      }
+    }
     return t;
   };
+  (void)nTable(*vLin, false, true); // fills realColumn
 
   dlc::cpu::CPUTargetInfo target;
   target.vectorBits = vectorBits;
   target.registers = vectorRegisters;
   dlc::cpu::ContractionTiles tiles =
-      dlc::cpu::chooseContractionTiles(target, batch, M, N, K);
+      dlc::cpu::chooseContractionTiles(
+          target, batch, M, N, K,
+          /*sInPlace=*/!(constantValue(S, module) &&
+                         llvm::all_of(batchDims, [&](unsigned d) {
+                           return sLin->coef[d] == 0;
+                         })));
   const int64_t L = tiles.lanes, MR = tiles.mr, NR = tiles.nr, NV = NR / L;
+  if (colStride > 1 && nRanges[nDims.back()] % NR != 0) {
+    unsigned inner = nDims.back();
+    int64_t span = (ranges[inner] - 1) * colStride + 1;
+    N = N / nRanges[inner] * int64_t(llvm::alignTo(span, NR));
+    nRanges[inner] = llvm::alignTo(span, NR);
+  }
   const int64_t tilesM = (M + MR - 1) / MR, panels = (N + NR - 1) / NR;
   const int64_t ppt = tiles.panelsPerTask;
   const int64_t groups = (panels + ppt - 1) / ppt;
@@ -620,7 +663,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
 
   // Compile-time tables and packed constants.
   SmallVector<int64_t> vK = table(*vLin, kDims, ranges),
-                       vN = nTable(*vLin, false),
+                       vN = nTable(*vLin, false, /*isV=*/true),
                        sK = table(*sLin, kDims, ranges),
                        sM = table(*sLin, mDims, ranges),
                        oM = table(oLin, mDims, ranges),
@@ -694,8 +737,8 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       os << ", V panels " << direct << " in place / " << panels - direct
          << " gathered";
     if (N != realN)
-      os << " (rows computed " << nRanges[nDims.back()] << " wide for in-place "
-         << "reads)";
+      os << " (rows computed " << nRanges[nDims.back()] << " wide"
+         << (colStride > 1 ? " at stride 1" : "") << " for in-place reads)";
     os << "; " << batch * groups * mChunks << " tasks of " << ppt
        << " panels x " << tpt << " row tiles";
     if (epi)
@@ -852,6 +895,9 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       xs.push_back(x);
     }
 
+  // Per-task buffers on the heap (dlc-outline-parallel allocates them once
+  // per call of the outlined loop): the gathered panel and the tile of the
+  // lane-by-lane stores.
   Value scratch, tile;
   if (anyGather)
     scratch = memref::AllocOp::create(
@@ -859,6 +905,9 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
   if (!allOFull)
     tile = memref::AllocOp::create(b, loc, MemRefType::get({MR * NR}, f32),
                                    b.getI64IntegerAttr(64));
+  for (Value v : {scratch, tile})
+    if (v)
+      v.getDefiningOp()->setAttr("dlc.task_scratch", b.getUnitAttr());
   Value zeroV = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(
                                                       vecType, 0.0f));
 
@@ -1178,9 +1227,9 @@ void CPUTileContractionsPass::runOnOperation() {
   {
     double plain = 0, swapped = 0;
     bool canPlain = succeeded(rewrite(op, id, false, &plain));
-    // Vectors along the weights measured slower on every ResNet-50 layer
-    // tried (3x3 at 14x14: 110 against 178 GFLOP/s; the broadcasts then
-    // come from the activations through index tables), so it is opt-in.
+    // Vectors along the weights: for convolutions with short rows (7x7,
+    // 14x14) the output channels fill whole panels with no extra columns
+    // (ResNet-50's 3x3 at 14x14: 206 against 148 GFLOP/s).
     bool canSwap = swapOperands && succeeded(rewrite(op, id, true, &swapped));
     if (!canPlain && !canSwap)
       continue;

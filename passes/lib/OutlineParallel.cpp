@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -126,6 +127,31 @@ struct OutlineParallelPass
       auto clone = cast<scf::ParallelOp>(bb.clone(*loop, map));
       clone.getLowerBoundMutable()[dim].assign(newLb);
       clone.getUpperBoundMutable()[dim].assign(newUb);
+      // Per-task scratch buffers (`dlc.task_scratch`: every iteration
+      // overwrites them before reading) are allocated once per call: one
+      // call runs its iterations one after another on one thread.
+      for (Operation &op :
+           llvm::make_early_inc_range(clone.getBody()->getOperations())) {
+        auto alloc = dyn_cast<memref::AllocOp>(&op);
+        if (!alloc || !alloc->hasAttr("dlc.task_scratch") ||
+            !alloc.getDynamicSizes().empty() ||
+            !alloc.getSymbolOperands().empty())
+          continue;
+        SmallVector<Operation *> frees;
+        bool movable = true;
+        for (Operation *user : alloc->getUsers()) {
+          if (isa<memref::DeallocOp>(user) &&
+              user->getBlock() == clone.getBody())
+            frees.push_back(user);
+          else if (isa<memref::DeallocOp, bufferization::DeallocOp>(user))
+            movable = false;
+        }
+        if (!movable)
+          continue;
+        alloc->moveBefore(clone);
+        for (Operation *f : frees)
+          f->moveAfter(clone);
+      }
       func::ReturnOp::create(bb, loc);
 
       // The launch: declared here, defined in LLVM IR by the back end.

@@ -41,9 +41,10 @@ func.func @in_place(%a: memref<64x32xf32>, %b: memref<32x64xf32>, %out: memref<6
 // CHECK: scf.parallel
 // CHECK: vector.fma
 // CHECK-NOT: vector.gather
-// CHECK: V panels 4 in place / 0 gathered
-// R16-SAME: dlc.tiles = array<i64: 5, 16, 1, 5>
-// R32-SAME: dlc.tiles = array<i64: 8, 16, 1, 4>
+// R16: register tile 4x24 {{.*}} V panels 2 in place / 1 gathered
+// R16-SAME: dlc.tiles = array<i64: 4, 24, 1, 4>
+// R32: register tile 5x32 {{.*}} V panels 2 in place / 0 gathered
+// R32-SAME: dlc.tiles = array<i64: 5, 32, 1, 5>
 
 // -----
 
@@ -122,7 +123,8 @@ func.func @window(%x: memref<1x2x10x10xf32>, %out: memref<1x4x8x8xf32>, %out2: m
 // CHECK-LABEL: func.func @window
 // CHECK: scf.parallel
 // CHECK: vector.gather
-// CHECK: dlc.kind = "convolution", {{.*}}M=4 N=80 K=18; S packed at compile time, V panels 4 in place / 1 gathered (rows computed 10 wide for in-place reads)
+// R16: dlc.kind = "convolution", {{.*}}M=4 N=80 K=18; S packed at compile time, V panels 4 in place / 1 gathered (rows computed 10 wide for in-place reads)
+// R32: dlc.kind = "convolution", {{.*}}M=4 N=80 K=18; S packed at compile time, V panels 2 in place / 1 gathered (rows computed 10 wide for in-place reads)
 // CHECK: scf.parallel
 // CHECK: vector.gather
 // CHECK: dlc.kind = "convolution", {{.*}}M=4 N=16 K=18; S packed at compile time, V panels 0 in place / 1 gathered;

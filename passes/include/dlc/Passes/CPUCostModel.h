@@ -19,8 +19,9 @@ struct CPUTargetInfo {
   int64_t registers = 16;   // vector registers
   int64_t l1Bytes = 32 * 1024;
   int64_t l2Bytes = 1024 * 1024;
-  /// FMA and load instructions issued per cycle.
-  double fmaPerCycle = 2, loadsPerCycle = 2;
+  /// FMA and load instructions, and instructions of any kind, issued per
+  /// cycle.
+  double fmaPerCycle = 2, loadsPerCycle = 2, issuePerCycle = 4;
 };
 
 /// The register tile of a contraction C[M][N] += S[M][K] * V[K][N]: mr rows
@@ -34,13 +35,17 @@ struct ContractionTiles {
   double cycles = 0;
 };
 
-/// Estimated cycles of one k step of an mr x (nv vectors) tile: the FMAs
-/// or the loads (nv vectors of V, mr broadcasts of S, two table reads),
-/// whichever is slower.
-inline double stepCycles(const CPUTargetInfo &t, int64_t mr, int64_t nv) {
+/// Estimated cycles of one k step of an mr x (nv vectors) tile: the FMAs,
+/// the loads (nv vectors of V, mr broadcasts of S, two table reads) or the
+/// issue of all of them with the loop and, when S is read in place through
+/// its row offsets, one address add per row, whichever is slowest.
+inline double stepCycles(const CPUTargetInfo &t, int64_t mr, int64_t nv,
+                         bool sInPlace = false) {
   double fma = double(mr * nv) / t.fmaPerCycle;
   double loads = double(nv + mr + 2) / t.loadsPerCycle;
-  return std::max(fma, loads) + 0.5; // loop overhead
+  double all = double(mr * nv + nv + mr + 2 + 3 + (sInPlace ? mr : 0)) /
+               t.issuePerCycle;
+  return std::max({fma, loads, all}) + 0.5;
 }
 
 /// Chooses the register tile minimizing the estimated cycles over the
@@ -51,6 +56,7 @@ inline double stepCycles(const CPUTargetInfo &t, int64_t mr, int64_t nv) {
 inline ContractionTiles chooseContractionTiles(const CPUTargetInfo &t,
                                                int64_t batch, int64_t M,
                                                int64_t N, int64_t K,
+                                               bool sInPlace,
                                                int64_t targetTasks = 16,
                                                int64_t minTilesPerTask = 4) {
   ContractionTiles best;
@@ -66,7 +72,8 @@ inline ContractionTiles chooseContractionTiles(const CPUTargetInfo &t,
       int64_t tilesM = (M + mr - 1) / mr, tilesN = (N + nr - 1) / nr;
       // Per tile: K steps plus the store of mr x nv vectors.
       double cost = double(tilesM * tilesN) *
-                    (double(K) * stepCycles(t, mr, nv) + double(mr * nv));
+                    (double(K) * stepCycles(t, mr, nv, sInPlace) +
+                     double(mr * nv));
       if (bestCost < 0 || cost < bestCost * 0.999) {
         bestCost = cost;
         best.cycles = cost * double(batch);

@@ -160,7 +160,7 @@ def CPUTileContractions
            "Vector registers of the target (16 with AVX2, 32 with AVX-512)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
            "Apply the elementwise consumer to the register tile">,
-    Option<"swapOperands", "swap-operands", "bool", "false",
+    Option<"swapOperands", "swap-operands", "bool", "true",
            "Also consider vectors along a constant input (the output "
            "channels of a convolution) and keep the cheaper estimate">,
   ];
