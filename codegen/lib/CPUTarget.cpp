@@ -213,7 +213,7 @@ std::string bufferizationPipeline(StringRef funcName, bool externalWeights,
           "hoist-static-allocs},canonicalize," +
           (cpuKernels.empty() ? std::string()
                               : "dlc-cpu-tile-contractions{" +
-                                    cpuKernels.str() + "},canonicalize,") +
+                                    cpuKernels.str() + "},") +
           "dlc-plan-memory{func=" +
           funcName + " external-weights=" + (externalWeights ? "1" : "0") +
           "})")

@@ -18,6 +18,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -150,6 +151,20 @@ cl::opt<bool> reportStackFrames(
              "allocates dynamically"),
     cl::init(false), cl::cat(dlcCategory));
 
+cl::opt<std::string> explain(
+    "explain",
+    cl::desc("--target=cpu: print the kernels of one inference instead of "
+             "writing output (the ONNX nodes each covers, kind, strategy, "
+             "tile sizes, FLOPs, bytes moved and the time at --peak-gflops); "
+             "text (the default) or json ({\"kernels\": [...]})"),
+    cl::value_desc("text|json"), cl::ValueOptional, cl::cat(dlcCategory));
+
+cl::opt<double> peakGflops(
+    "peak-gflops",
+    cl::desc("FMA peak used by --explain for the time at peak (default 225: "
+             "two Zen 4 cores at about 3.5 GHz, 32 flops per cycle each)"),
+    cl::value_desc("GFLOP/s"), cl::init(225.0), cl::cat(dlcCategory));
+
 cl::opt<bool> printDebugInfo("print-locations",
                              cl::desc("Print node locations in the IR"),
                              cl::init(false), cl::cat(dlcCategory));
@@ -234,6 +249,58 @@ static int checkStackFrames(const std::vector<dlc::codegen::StackFrame> &f) {
   return 0;
 }
 
+/// --explain: the kernel list as text or JSON on stdout.
+static int printExplanation(const dlc::codegen::ModelSignature &sig,
+                            bool json) {
+  int64_t flops = 0, bytes = 0;
+  for (const dlc::codegen::KernelInfo &k : sig.kernels) {
+    flops += k.flops;
+    bytes += k.bytes;
+  }
+  auto atPeakUs = [](int64_t f) { return double(f) / (peakGflops * 1e3); };
+  if (json) {
+    llvm::json::Array kernels;
+    for (auto [i, k] : llvm::enumerate(sig.kernels)) {
+      llvm::json::Array nodes, tiles;
+      for (const std::string &n : k.nodes)
+        nodes.push_back(n);
+      for (int64_t t : k.tiles)
+        tiles.push_back(t);
+      kernels.push_back(llvm::json::Object{
+          {"id", int64_t(i)},       {"nodes", std::move(nodes)},
+          {"kind", k.kind},         {"strategy", k.strategy},
+          {"tiles", std::move(tiles)}, {"flops", k.flops},
+          {"bytes", k.bytes},       {"time_at_peak_us", atPeakUs(k.flops)}});
+    }
+    llvm::json::Object root{
+        {"model", sig.name},
+        {"target", "cpu"},
+        {"peak_gflops", double(peakGflops)},
+        {"arena_bytes", int64_t(sig.arenaBytes)},
+        {"flops", flops},
+        {"bytes", bytes},
+        {"time_at_peak_us", atPeakUs(flops)},
+        {"kernels", std::move(kernels)}};
+    outs() << formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+    return 0;
+  }
+  outs() << sig.name << ": " << sig.kernels.size() << " kernels, "
+         << format("%.3f", double(flops) / 1e9) << " GFLOP, "
+         << format("%.1f", double(bytes) / 1e6) << " MB moved, "
+         << format("%.1f", atPeakUs(flops)) << " us at "
+         << format("%.0f", double(peakGflops)) << " GFLOP/s; arena "
+         << sig.arenaBytes << " bytes\n";
+  for (auto [i, k] : llvm::enumerate(sig.kernels)) {
+    outs() << format("%4zu  %-22s", i, k.kind.c_str());
+    outs() << format(" %10.3f MFLOP %9.3f MB %9.1f us  ", double(k.flops) / 1e6,
+                     double(k.bytes) / 1e6, atPeakUs(k.flops));
+    for (auto [j, n] : llvm::enumerate(k.nodes))
+      outs() << (j ? ", " : "") << n;
+    outs() << "\n      " << k.strategy << "\n";
+  }
+  return 0;
+}
+
 static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   // (main has checked --name.)
   Expected<dlc::codegen::ModelSignature> signature =
@@ -261,6 +328,8 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
                                    elideConstants ? elideConstants : 1 << 30));
   if (failed(dlc::codegen::lowerToLLVMDialect(module, *signature, cpu)))
     return 1;
+  if (explain.getNumOccurrences())
+    return printExplanation(*signature, explain == "json");
   LLVMContext llvmContext;
   auto llvmModule = dlc::codegen::translateToLLVMIR(module, llvmContext,
                                                     *signature, cpu);
@@ -481,12 +550,24 @@ int main(int argc, char **argv) {
         << "'" << inputPath << "': no such file\n";
     return 1;
   }
+  if (explain.getNumOccurrences() && !explain.empty() && explain != "text" &&
+      explain != "json")
+    return fail("--explain must be 'text' or 'json', got '" + explain + "'");
   mlir::OwningOpRef<mlir::ModuleOp> module =
       dlc::importOnnxFile(inputPath, context, options);
   if (!module)
     return 1;
 
   EmitKind kind = emit;
+  if (explain.getNumOccurrences()) {
+    // The kernel list is read after the CPU lowering; nothing is written.
+    if (!target.empty() && target != "cpu")
+      return fail("--explain lists the kernels of --target=cpu, got --target=" +
+                  target);
+    if (emit != EmitKind::Default)
+      return fail("--explain prints the kernels instead of an --emit level");
+    kind = EmitKind::LLVM;
+  }
   if (kind == EmitKind::Default)
     kind = target.empty() ? EmitKind::Graph : EmitKind::Lib;
   if (kind != EmitKind::Graph) {
