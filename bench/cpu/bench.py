@@ -3,15 +3,21 @@
 
     bench/cpu/bench.py --dlc-run build/bin/dlc-run [--threads N]
         [--repeat 20] [--models resnet50,mobilenet_v2,bert_base]
+        [--no-peak]
 
-For each model (scripts/export_models.py, .cache/models): dlc's compile time
-and median latency (`dlc-run --repeat`, device "cpu:N"), and onnxruntime's
-median latency with the same number of intra-op threads, both on the same
-random inputs, in this one invocation. Prints a Markdown table with the
-ratio dlc / onnxruntime (lower is better for dlc).
+First the machine's fp32 FMA peak on N threads (bench/cpu/peak_fma.c,
+compiled with the system C compiler) and a dlc-compiled 1024x1024x1024
+fp32 MatMul (constant B) in GFLOP/s and as a share of that peak, next to
+onnxruntime's. Then for each model (scripts/export_models.py,
+.cache/models): dlc's compile time, kernel count (`dlc --explain=json`)
+and median latency (`dlc-run --repeat`, device "cpu:N"), and
+onnxruntime's median latency with the same number of intra-op threads,
+both on the same random inputs, in this one invocation. Prints Markdown
+tables with the ratio dlc / onnxruntime (lower is better for dlc).
 """
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -30,13 +36,93 @@ from compare_models import CACHE, random_inputs  # noqa: E402
 import onnx  # noqa: E402
 
 
+def ort_median(path, inputs, threads, repeat):
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    sess.run(None, inputs)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        sess.run(None, inputs)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def peak_and_matmul(args):
+    """Measured FMA peak, then the 1024^3 MatMul of dlc and onnxruntime."""
+    with tempfile.TemporaryDirectory() as d:
+        exe = os.path.join(d, "peak_fma")
+        cc = os.environ.get("CC", "cc")
+        subprocess.run([cc, "-O3", "-march=native", "-pthread",
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                     "peak_fma.c"), "-o", exe], check=True)
+        runs = []
+        for _ in range(3):
+            out = subprocess.run([exe, str(args.threads)], check=True,
+                                 stdout=subprocess.PIPE).stdout.decode()
+            runs.append(float(out.split()[0]))
+        peak = max(runs)
+        rng = np.random.default_rng(0)
+        n = 1024
+        b = rng.standard_normal((n, n)).astype(np.float32)
+        graph = onnx.helper.make_graph(
+            [onnx.helper.make_node("MatMul", ["a", "b"], ["y"])], "mm",
+            [onnx.helper.make_tensor_value_info("a", onnx.TensorProto.FLOAT, [n, n])],
+            [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, None)],
+            [numpy_helper.from_array(b, "b")])
+        model = onnx.helper.make_model(
+            graph, opset_imports=[onnx.helper.make_opsetid("", 17)])
+        model.ir_version = 8
+        path = os.path.join(d, "matmul1024.onnx")
+        onnx.save(model, path)
+        a = rng.standard_normal((n, n)).astype(np.float32)
+        apath = os.path.join(d, "a.npy")
+        np.save(apath, a)
+        ort_ms = ort_median(path, {"a": a}, args.threads, args.repeat)
+        out = subprocess.run(
+            [args.dlc_run, path, "--device=cpu:%d" % args.threads,
+             "--input", "a=" + apath, "--repeat", str(args.repeat)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
+        m = re.search(r"run median ([\d.]+) ms", out)
+        flops = 2.0 * n ** 3
+        print("fp32 FMA peak (bench/cpu/peak_fma.c, %d threads, best of 3): "
+              "%.1f GFLOP/s" % (args.threads, peak))
+        print("| 1024^3 MatMul | ms | GFLOP/s | % of peak |")
+        print("|---|---|---|---|")
+        if m:
+            ms = float(m.group(1))
+            print("| dlc | %.2f | %.1f | %.0f%% |" % (
+                ms, flops / ms / 1e6, 100 * flops / ms / 1e6 / peak))
+        else:
+            print("| dlc | failed | - | - |")
+            print(out, file=sys.stderr)
+        print("| onnxruntime | %.2f | %.1f | %.0f%% |" % (
+            ort_ms, flops / ort_ms / 1e6, 100 * flops / ort_ms / 1e6 / peak))
+        print()
+
+
+def kernel_count(dlc, path):
+    proc = subprocess.run([dlc, path, "--explain=json"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        return "-"
+    return str(len(json.loads(proc.stdout)["kernels"]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dlc-run", required=True)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--models", default="resnet50,mobilenet_v2,bert_base")
+    parser.add_argument("--no-peak", action="store_true",
+                        help="skip the FMA peak and the 1024^3 MatMul")
     args = parser.parse_args()
+    dlc = os.path.join(os.path.dirname(os.path.abspath(args.dlc_run)), "dlc")
+    if not args.no_peak:
+        peak_and_matmul(args)
 
     rows = []
     for name in [m for m in args.models.split(",") if m]:
@@ -47,21 +133,13 @@ def main():
                             "--models", name], check=True)
         model = onnx.load(path)
         inputs = random_inputs(model)
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = args.threads
-        opts.inter_op_num_threads = 1
-        sess = ort.InferenceSession(path, opts,
-                                    providers=["CPUExecutionProvider"])
-        sess.run(None, inputs)
-        times = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            sess.run(None, inputs)
-            times.append((time.perf_counter() - t0) * 1e3)
-        ort_ms = statistics.median(times)
+        ort_ms = ort_median(path, inputs, args.threads, args.repeat)
+        kernels = kernel_count(dlc, path)
         with tempfile.TemporaryDirectory() as d:
             files = []
-            for vi in sess.get_inputs():
+            for vi in model.graph.input:
+                if vi.name not in inputs:
+                    continue
                 p = os.path.join(d, vi.name + ".pb")
                 with open(p, "wb") as f:
                     f.write(numpy_helper.from_array(
@@ -75,16 +153,16 @@ def main():
         out = proc.stdout.decode(errors="replace")
         m = re.search(r"compile ([\d.]+) ms; run median ([\d.]+) ms", out)
         if proc.returncode != 0 or not m:
-            rows.append((name, "failed", "-", "%.2f" % ort_ms, "-"))
+            rows.append((name, "failed", kernels, "-", "%.2f" % ort_ms, "-"))
             print(out, file=sys.stderr)
             continue
         compile_ms, dlc_ms = float(m.group(1)), float(m.group(2))
-        rows.append((name, "%.0f" % compile_ms, "%.2f" % dlc_ms,
+        rows.append((name, "%.0f" % compile_ms, kernels, "%.2f" % dlc_ms,
                      "%.2f" % ort_ms, "%.2f" % (dlc_ms / ort_ms)))
     print("threads: %d, repeats: %d (median)" % (args.threads, args.repeat))
-    print("| model | dlc compile (ms) | dlc latency (ms) | onnxruntime "
-          "latency (ms) | dlc / ort |")
-    print("|---|---|---|---|---|")
+    print("| model | dlc compile (ms) | dlc kernels | dlc latency (ms) | "
+          "onnxruntime latency (ms) | dlc / ort |")
+    print("|---|---|---|---|---|---|")
     for r in rows:
         print("| %s |" % " | ".join(r))
     return 0 if all(r[1] != "failed" for r in rows) else 1
