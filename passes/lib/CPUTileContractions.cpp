@@ -659,6 +659,11 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
   const int64_t ppt = tiles.panelsPerTask;
   const int64_t groups = (panels + ppt - 1) / ppt;
   const int64_t tpt = tiles.tilesPerTask;
+  // Loop order of a task: panels outside (each V panel reused by all row
+  // tiles) unless S does not fit in L2 while the task's V panels and one
+  // row tile of S do; never with gathered panels.
+  const int64_t sBytes = 4 * M * K, sTileBytes = 4 * MR * K,
+                panelBytes = 4 * K * NR;
   const int64_t mChunks = (tilesM + tpt - 1) / tpt;
 
   // Compile-time tables and packed constants.
@@ -694,6 +699,9 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     allOFull &= oFull[p];
     noOFull &= !oFull[p];
   }
+  const bool mOuter = !anyGather && sBytes > target.l2Bytes / 2 &&
+                      ppt > 1 &&
+                      ppt * panelBytes + sTileBytes <= target.l2Bytes * 3 / 4;
 
   if (cost) {
     int64_t gathered = llvm::count(vDirect, false) - (vPacked ? panels : 0);
@@ -740,7 +748,8 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       os << " (rows computed " << nRanges[nDims.back()] << " wide"
          << (colStride > 1 ? " at stride 1" : "") << " for in-place reads)";
     os << "; " << batch * groups * mChunks << " tasks of " << ppt
-       << " panels x " << tpt << " row tiles";
+       << " panels x " << tpt << " row tiles"
+       << (mOuter ? " (row tiles outside)" : "");
     if (epi)
       os << "; epilogue fused";
     int64_t bytes = 4 * (size(mDims) * K + K * N) * batch;
@@ -914,7 +923,10 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
   Value pBegin = k.mul(group, ppt);
   Value pEnd = arith::MinSIOp::create(b, loc, k.add(pBegin, k.idx(ppt)),
                                       k.idx(panels));
-  k.loop(pBegin, pEnd, [&](Value p) {
+  // One panel p: V set up (read in place, packed, or gathered), then the
+  // row tiles `overTiles` runs.
+  auto panel = [&](Value p,
+                   function_ref<void(function_ref<void(Value)>)> overTiles) {
     Value n0 = k.mul(p, NR);
     // Gathers panel p of V into the scratch buffer.
     // One vector gather per `lanes` columns and k (the column offsets and
@@ -1003,7 +1015,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       (vStride ? vStep : vTab) = sel.getResult(2);
     }
 
-    k.loop(mtBegin, mtEnd, [&](Value mt) {
+    overTiles([&](Value mt) {
       Value m0 = k.mul(mt, MR);
       SmallVector<Value> sRow(MR);
       for (int64_t i = 0; i < MR; ++i) {
@@ -1191,7 +1203,22 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
         storeEdge();
       }
     });
-  });
+  };
+  if (!mOuter) {
+    k.loop(pBegin, pEnd, [&](Value p) {
+      panel(p, [&](function_ref<void(Value)> tile) {
+        k.loop(mtBegin, mtEnd, tile);
+      });
+    });
+  } else {
+    // Row tiles outside: the task's S rows stay in L2 while its V panels
+    // (packed or in place, so no gathering is repeated) pass by.
+    k.loop(mtBegin, mtEnd, [&](Value mt) {
+      k.loop(pBegin, pEnd, [&](Value p) {
+        panel(p, [&](function_ref<void(Value)> tile) { tile(mt); });
+      });
+    });
+  }
   // (buffer-deallocation-pipeline frees the per-task buffers.)
 
   // The replaced ops, and C when nothing else reads it.
