@@ -8,7 +8,7 @@ Builds small ONNX models that exercise every path of the tiled kernels
 (dlc-cpu-tile-contractions): products with constant and computed operands,
 M and N not multiples of the register tile, batched and broadcast
 products, Gemm with transposes and bias, convolutions 1x1 / 3x3 / 7x7 with
-strides, padding, dilation, groups and depthwise, and fused epilogues
+strides, padding, dilation, groups and depthwise, fused epilogues
 (bias, Relu, Clip, residual Add, Sigmoid, GELU with Erf, Tanh:
 polynomial approximations on the registers). Each model's reference output
 comes from onnxruntime; `dlc-run --test-dir` compiles and compares
@@ -125,6 +125,20 @@ def conv(c, h, w, f, k, stride=1, pad=0, dil=1, group=1, epilogue="",
     return model(nodes, inputs, ["y"], inits)
 
 
+def conv_chain(c, h, f, stride2=1, depthwise=False):
+    """Conv+Relu, then a padded 3x3 conv (depthwise or not) of its output:
+    the first kernel writes straight into the second's padded input."""
+    g2 = f if depthwise else 1
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], kernel_shape=[1, 1]),
+             helper.make_node("Relu", ["c1"], ["r1"]),
+             helper.make_node("Conv", ["r1", "w2", "b2"], ["c2"], kernel_shape=[3, 3],
+                              pads=[1, 1, 1, 1], strides=[stride2, stride2], group=g2),
+             helper.make_node("Relu", ["c2"], ["y"])]
+    inits = [const("w1", rand(f, c, 1, 1) * 0.3), const("b1", rand(f)),
+             const("w2", rand(f, f // g2, 3, 3) * 0.2), const("b2", rand(f))]
+    return model(nodes, [("x", [1, c, h, h])], ["y"], inits)
+
+
 def cases():
     yield "matmul_64x128x96_constB", matmul(64, 128, 96)
     yield "matmul_37x53x29_constB", matmul(37, 53, 29)
@@ -148,6 +162,8 @@ def cases():
     yield "conv_depthwise_clip", conv(24, 16, 16, 24, 3, pad=1, group=24, epilogue="clip")
     yield "conv_depthwise_stride2", conv(12, 15, 15, 12, 3, stride=2, pad=1, group=12)
     yield "conv1x1_residual_relu", conv(24, 9, 9, 24, 1, epilogue="residual,relu")
+    yield "conv_chain_padded", conv_chain(8, 13, 16)
+    yield "conv_chain_padded_depthwise_stride2", conv_chain(8, 17, 24, 2, True)
     yield "conv3x3_batch3_sigmoid", conv(6, 10, 10, 10, 3, pad=1, epilogue="sigmoid", batch=3)
 
 

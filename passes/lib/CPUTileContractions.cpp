@@ -550,15 +550,10 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
         xLin.push_back(std::nullopt);
         continue;
       }
+      // Any linear input: read as a vector where its columns are
+      // contiguous as the output's are, else per element.
       auto xl = offsetOf(emaps[i].compose(epi->loopsToOut), in);
-      // Along N an input is either constant (broadcast) or follows the
-      // output element by element (vector loads where the output is).
-      // (Without vector stores, any linear input is read per element.)
-      bool vectorStores = ok && oLin.coef[nDims.back()] == 1;
-      ok = xl && (!vectorStores || allN(*xl, nDims, 0) ||
-                  llvm::all_of(nDims, [&](unsigned d) {
-                    return xl->coef[d] == oLin.coef[d];
-                  }));
+      ok = xl.has_value();
       xLin.push_back(xl);
     }
     if (!ok) {
@@ -566,6 +561,63 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       O = C;
       oLin = *cLin;
       xLin.clear();
+    }
+  }
+
+  // A zero padding that reads the output (the generic marked dlc.pad_low
+  // / dlc.pad_high by the graph lowering): the kernel writes straight into
+  // the padded buffer, with offsets shifted by the low pads, and zeroes
+  // its border; the padding kernel and the unpadded buffer disappear.
+  linalg::GenericOp padOp;
+  Value unpadded;
+  Operation *insertAt = epi ? epi->op.getOperation() : op.getOperation();
+  if (fuseEpilogues && O.getDefiningOp<memref::AllocOp>()) {
+    bool ok = true;
+    for (Operation *u : O.getUsers()) {
+      if (isa<memref::DeallocOp>(u) || u == op.getOperation() ||
+          u == fill.getOperation() || (epi && u == epi->op.getOperation()))
+        continue;
+      auto load = dyn_cast<memref::LoadOp>(u);
+      auto g = load ? load->getParentOfType<linalg::GenericOp>() : nullptr;
+      if (!g || !g->hasAttr("dlc.pad_low") || (padOp && padOp != g)) {
+        ok = false;
+        break;
+      }
+      padOp = g;
+    }
+    Value P = padOp ? padOp.getDpsInits()[0] : Value();
+    auto pt = P ? dyn_cast<MemRefType>(P.getType()) : nullptr;
+    auto low = padOp ? padOp->getAttrOfType<DenseI64ArrayAttr>("dlc.pad_low")
+                     : nullptr;
+    ok = ok && padOp && pt && pt.hasStaticShape() &&
+         pt.getLayout().isIdentity() && pt.getRank() == 4 && low &&
+         low.size() == 4 && padOp->getBlock() == op->getBlock() &&
+         insertAt->isBeforeInBlock(padOp);
+    for (Operation *q = ok ? insertAt->getNextNode() : nullptr;
+         q && q != padOp.getOperation(); q = q->getNextNode())
+      if (!harmless(q) || llvm::is_contained(q->getOperands(), P))
+        ok = false;
+    AffineMap oMap =
+        epi ? epi->op.getIndexingMapsArray().back().compose(epi->loopsToOut)
+            : maps[2];
+    std::optional<Linear> pl;
+    if (ok && oMap.getNumResults() == 4) {
+      SmallVector<AffineExpr> shifted;
+      for (auto [r, e] : llvm::enumerate(oMap.getResults()))
+        shifted.push_back(e + low[r]);
+      pl = offsetOf(AffineMap::get(oMap.getNumDims(), 0, shifted,
+                                   op->getContext()),
+                    P);
+    }
+    if (ok && pl) {
+      unpadded = O;
+      O = P;
+      oLin = *pl;
+      if (Operation *a = P.getDefiningOp())
+        if (isa<memref::AllocOp>(a) && insertAt->isBeforeInBlock(a))
+          a->moveBefore(insertAt);
+    } else {
+      padOp = nullptr;
     }
   }
 
@@ -680,6 +732,14 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
                     sConst = constantValue(S, module);
   bool vPacked = vConst && noBatch(*vLin);
   bool sPacked = sConst && noBatch(*sLin);
+  // Epilogue inputs read along N: their columns must be contiguous where
+  // the output's are for the vector stores.
+  SmallVector<SmallVector<int64_t>> xN;
+  if (epi)
+    for (const std::optional<Linear> &x : xLin)
+      if (x && !allN(*x, nDims, 0))
+        xN.push_back(nTable(*x, true));
+  (void)nTable(*vLin, false, true); // (realColumn again)
   // The largest batch and K parts of V's offsets (a panel read in place
   // must stay inside V).
   int64_t vBatchMax = 0, vKMax = 0;
@@ -693,7 +753,10 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     vDirect[p] = !vPacked && contiguousPanel(vN, p, NR) &&
                  vLin->cst + vBatchMax + vKMax + vN[p * NR + NR - 1] <
                      extent(cast<MemRefType>(V.getType()));
-    oFull[p] = contiguousPanel(oN, p, NR);
+    oFull[p] = contiguousPanel(oN, p, NR) &&
+               llvm::all_of(xN, [&](ArrayRef<int64_t> t) {
+                 return contiguousPanel(t, p, NR);
+               });
     anyDirect |= vDirect[p];
     anyGather |= !vPacked && !vDirect[p];
     allOFull &= oFull[p];
@@ -752,6 +815,8 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
        << (mOuter ? " (row tiles outside)" : "");
     if (epi)
       os << "; epilogue fused";
+    if (padOp)
+      os << "; zero padding fused (writes the padded buffer)";
     int64_t bytes = 4 * (size(mDims) * K + K * N) * batch;
     bytes += extent(cast<MemRefType>(O.getType())) *
              std::max<int64_t>(1, cast<MemRefType>(O.getType())
@@ -765,10 +830,53 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     SmallVector<Location> locs{op.getLoc()};
     if (epi)
       locs.push_back(epi->op.getLoc());
+    if (padOp)
+      locs.push_back(padOp.getLoc());
     par->setLoc(b.getFusedLoc(locs));
   }
   b.setInsertionPoint(par.getBody()->getTerminator());
   Value task = par.getInductionVars()[0];
+  // The padded output's border, zeroed by the first task (the others write
+  // only its interior).
+  if (padOp) {
+    auto pt = cast<MemRefType>(O.getType());
+    ArrayRef<int64_t> low =
+        padOp->getAttrOfType<DenseI64ArrayAttr>("dlc.pad_low").asArrayRef();
+    ArrayRef<int64_t> high =
+        padOp->getAttrOfType<DenseI64ArrayAttr>("dlc.pad_high").asArrayRef();
+    int64_t planes = pt.getDimSize(0) * pt.getDimSize(1),
+            H = pt.getDimSize(2), W = pt.getDimSize(3);
+    auto once = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, task,
+                              k.idx(0)),
+        false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(once.thenBlock()->getTerminator());
+    Value pFlat = k.flat(O);
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    auto zeroRange = [&](Value row, Value from, Value to) {
+      k.loop(from, to, [&](Value w) {
+        memref::StoreOp::create(b, loc, zero, pFlat, ValueRange{k.add(row, w)});
+      });
+    };
+    k.loop(k.idx(0), k.idx(planes * H), [&](Value r) {
+      Value h = arith::RemUIOp::create(b, loc, r, k.idx(H));
+      Value row = k.mul(r, W);
+      Value top = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, h,
+                                        k.idx(low[2]));
+      Value bottom = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
+                                           h, k.idx(H - high[2]));
+      auto whole = scf::IfOp::create(
+          b, loc, arith::OrIOp::create(b, loc, top, bottom), true);
+      OpBuilder::InsertionGuard g2(b);
+      b.setInsertionPoint(whole.thenBlock()->getTerminator());
+      zeroRange(row, k.idx(0), k.idx(W));
+      b.setInsertionPoint(whole.elseBlock()->getTerminator());
+      zeroRange(row, k.idx(0), k.idx(low[3]));
+      zeroRange(row, k.idx(W - high[3]), k.idx(W));
+    });
+  }
   Value mChunk = arith::RemUIOp::create(b, loc, task, k.idx(mChunks));
   Value rest = arith::DivUIOp::create(b, loc, task, k.idx(mChunks));
   Value bIdx = arith::DivUIOp::create(b, loc, rest, k.idx(groups));
@@ -869,19 +977,15 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
   }
   // Vectors of partial panels that are whole (contiguous, real columns)
   // in the output and in every epilogue input read along N.
-  bool xFollowO = !epi || llvm::all_of(xLin, [&](const std::optional<Linear> &x) {
-    return !x || allN(*x, nDims, 0) ||
-           llvm::all_of(nDims, [&](unsigned d) {
-             return x->coef[d] == oLin.coef[d];
-           });
-  });
   SmallVector<int64_t> vectorOK(panels * NV, 0);
   bool anyVectorOK = false;
-  if (xFollowO)
-    for (int64_t v = 0; v < panels * NV; ++v) {
-      vectorOK[v] = contiguousPanel(oN, v, L);
-      anyVectorOK |= vectorOK[v] != 0;
-    }
+  for (int64_t v = 0; v < panels * NV; ++v) {
+    vectorOK[v] = contiguousPanel(oN, v, L) &&
+                  llvm::all_of(xN, [&](ArrayRef<int64_t> t) {
+                    return contiguousPanel(t, v, L);
+                  });
+    anyVectorOK |= vectorOK[v] != 0;
+  }
   Value vectorOKTable = anyVectorOK && !allOFull ? k.intTable(vectorOK)
                                                  : Value();
   // Epilogue inputs.
@@ -1230,6 +1334,16 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     consumer->erase();
   if (view)
     view->erase();
+  if (padOp) {
+    padOp->erase();
+    if (auto alloc = unpadded.getDefiningOp<memref::AllocOp>()) {
+      for (Operation *u : llvm::make_early_inc_range(unpadded.getUsers()))
+        if (isa<memref::DeallocOp>(u))
+          u->erase();
+      if (unpadded.use_empty())
+        alloc->erase();
+    }
+  }
   if (epi) {
     if (auto alloc = C.getDefiningOp<memref::AllocOp>()) {
       for (Operation *u : llvm::make_early_inc_range(C.getUsers()))

@@ -1327,7 +1327,7 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
   for (size_t i = 0; i < spatial; ++i)
     shape[2 + i] += low[i] + high[i];
   auto outType = RankedTensorType::get(shape, type.getElementType());
-  return indexGeneric(b, loc, outType,
+  Value padded = indexGeneric(b, loc, outType,
                       [&](OpBuilder &nb, Location l, ValueRange idx) -> Value {
                         SmallVector<Value> src(idx.begin(), idx.end());
                         Value inside;
@@ -1351,6 +1351,19 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
                         return arith::SelectOp::create(nb, l, inside, v,
                                                        padValue);
                       });
+  // A zero padding says so, for the CPU kernels: the producer of `x` may
+  // then write straight into the padded buffer.
+  if (matchPattern(padValue, m_AnyZeroFloat()) &&
+      llvm::all_of(low, [](int64_t v) { return v >= 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v >= 0; })) {
+    SmallVector<int64_t> lo(2, 0), hi(2, 0);
+    lo.append(low.begin(), low.end());
+    hi.append(high.begin(), high.end());
+    Operation *g = padded.getDefiningOp();
+    g->setAttr("dlc.pad_low", b.getDenseI64ArrayAttr(lo));
+    g->setAttr("dlc.pad_high", b.getDenseI64ArrayAttr(hi));
+  }
+  return padded;
 }
 
 /// Grouped N-d convolution of an already padded input as one
