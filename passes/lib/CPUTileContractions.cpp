@@ -38,6 +38,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_CPUTILECONTRACTIONS
@@ -247,6 +249,52 @@ bool harmless(Operation *op) {
   });
 }
 
+/// The buffer a memref value views (through views, casts and reshapes).
+Value rootBuffer(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+      v = view.getViewSource();
+    else if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp,
+                 memref::CastOp, memref::ReinterpretCastOp>(def))
+      v = def->getOperand(0);
+    else
+      break;
+  }
+  return v;
+}
+
+/// Whether moving a kernel that reads `reads` and writes `writes` across
+/// `op` changes what either sees: `op` writes one of them, or reads one the
+/// kernel writes. Linalg ops and copies write their outputs; any other op
+/// with memory effects counts as writing every buffer it uses.
+bool conflicts(Operation *op, ArrayRef<Value> reads, ArrayRef<Value> writes) {
+  auto rootsOf = [](ArrayRef<Value> values) {
+    llvm::SmallPtrSet<Value, 8> roots;
+    for (Value v : values)
+      if (isa<MemRefType>(v.getType()))
+        roots.insert(rootBuffer(v));
+    return roots;
+  };
+  llvm::SmallPtrSet<Value, 8> ours = rootsOf(reads), written = rootsOf(writes);
+  ours.insert(written.begin(), written.end());
+  llvm::SetVector<Value> used;
+  getUsedValuesDefinedAbove(op->getRegions(), used);
+  used.insert(op->operand_begin(), op->operand_end());
+  SmallVector<Value> opWrites;
+  if (auto l = dyn_cast<linalg::LinalgOp>(op))
+    opWrites.append(l.getDpsInits().begin(), l.getDpsInits().end());
+  else if (auto copy = dyn_cast<memref::CopyOp>(op))
+    opWrites.push_back(copy.getTarget());
+  else
+    opWrites.append(used.begin(), used.end());
+  for (Value w : opWrites)
+    if (isa<MemRefType>(w.getType()) && ours.contains(rootBuffer(w)))
+      return true;
+  return llvm::any_of(used, [&](Value v) {
+    return isa<MemRefType>(v.getType()) && written.contains(rootBuffer(v));
+  });
+}
+
 std::optional<Epilogue>
 CPUTileContractionsPass::findEpilogue(linalg::LinalgOp op, Value C,
                                       ArrayRef<unsigned> loopsOfC) {
@@ -309,9 +357,13 @@ CPUTileContractionsPass::findEpilogue(linalg::LinalgOp op, Value C,
     if (!t || !t.getElementType().isIntOrFloat())
       return std::nullopt;
   }
-  // Nothing between the contraction and the consumer touches memory.
+  // The kernel moves down to the consumer: nothing between may touch a
+  // buffer that the product or the consumer reads or writes.
+  SmallVector<Value> reads(op.getDpsInputs()), writes(op.getDpsInits());
+  llvm::append_range(reads, e.op.getDpsInputs());
+  llvm::append_range(writes, e.op.getDpsInits());
   for (Operation *p = op->getNextNode(); p != e.op; p = p->getNextNode())
-    if (p != e.view && !harmless(p))
+    if (p != e.view && !harmless(p) && conflicts(p, reads, writes))
       return std::nullopt;
   // Contraction loops -> indices of C -> indices of the consumer's space
   // (a collapse_shape merges groups of C's dimensions).
@@ -595,7 +647,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
          insertAt->isBeforeInBlock(padOp);
     for (Operation *q = ok ? insertAt->getNextNode() : nullptr;
          q && q != padOp.getOperation(); q = q->getNextNode())
-      if (!harmless(q) || llvm::is_contained(q->getOperands(), P))
+      if (!harmless(q) && conflicts(q, {}, {P}))
         ok = false;
     AffineMap oMap =
         epi ? epi->op.getIndexingMapsArray().back().compose(epi->loopsToOut)
@@ -618,6 +670,33 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
           a->moveBefore(insertAt);
     } else {
       padOp = nullptr;
+    }
+  }
+  // An output only copied into a model result: written there directly.
+  memref::CopyOp resultCopy;
+  if (!padOp && O.getDefiningOp<memref::AllocOp>()) {
+    for (Operation *u : O.getUsers()) {
+      if (isa<memref::DeallocOp>(u) || u == op.getOperation() ||
+          u == fill.getOperation() || (epi && u == epi->op.getOperation()))
+        continue;
+      auto copy = dyn_cast<memref::CopyOp>(u);
+      if (!copy || resultCopy || copy.getSource() != O ||
+          !isa<BlockArgument>(copy.getTarget()) ||
+          copy.getTarget().getType() != O.getType() ||
+          copy->getBlock() != op->getBlock() ||
+          !insertAt->isBeforeInBlock(copy)) {
+        resultCopy = nullptr;
+        break;
+      }
+      resultCopy = copy;
+    }
+    for (Operation *q = resultCopy ? insertAt->getNextNode() : nullptr;
+         q && q != resultCopy.getOperation(); q = q->getNextNode())
+      if (!harmless(q) && conflicts(q, {}, {resultCopy.getTarget()}))
+        resultCopy = nullptr;
+    if (resultCopy) {
+      unpadded = O;
+      O = resultCopy.getTarget();
     }
   }
 
@@ -1334,8 +1413,11 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     consumer->erase();
   if (view)
     view->erase();
-  if (padOp) {
+  if (resultCopy)
+    resultCopy->erase();
+  if (padOp)
     padOp->erase();
+  if (unpadded) {
     if (auto alloc = unpadded.getDefiningOp<memref::AllocOp>()) {
       for (Operation *u : llvm::make_early_inc_range(unpadded.getUsers()))
         if (isa<memref::DeallocOp>(u))
