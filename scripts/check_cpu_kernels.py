@@ -139,6 +139,20 @@ def conv_chain(c, h, f, stride2=1, depthwise=False):
     return model(nodes, [("x", [1, c, h, h])], ["y"], inits)
 
 
+def conv_batchnorm(c, h, f):
+    """Conv then inference BatchNormalization and Relu (the norm is folded
+    into the convolution's weights at compile time)."""
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[3, 3],
+                              pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c", "s", "t", "m", "v"], ["n"],
+                              epsilon=1e-3),
+             helper.make_node("Relu", ["n"], ["y"])]
+    inits = [const("w", rand(f, c, 3, 3) * 0.3), const("b", rand(f)),
+             const("s", rand(f)), const("t", rand(f)), const("m", rand(f)),
+             const("v", np.abs(rand(f)) + 0.1)]
+    return model(nodes, [("x", [1, c, h, h])], ["y"], inits)
+
+
 def cases():
     yield "matmul_64x128x96_constB", matmul(64, 128, 96)
     yield "matmul_37x53x29_constB", matmul(37, 53, 29)
@@ -162,6 +176,7 @@ def cases():
     yield "conv_depthwise_clip", conv(24, 16, 16, 24, 3, pad=1, group=24, epilogue="clip")
     yield "conv_depthwise_stride2", conv(12, 15, 15, 12, 3, stride=2, pad=1, group=12)
     yield "conv1x1_residual_relu", conv(24, 9, 9, 24, 1, epilogue="residual,relu")
+    yield "conv_batchnorm_relu", conv_batchnorm(6, 12, 10)
     yield "conv_chain_padded", conv_chain(8, 13, 16)
     yield "conv_chain_padded_depthwise_stride2", conv_chain(8, 17, 24, 2, True)
     yield "conv3x3_batch3_sigmoid", conv(6, 10, 10, 10, 3, pad=1, epilogue="sigmoid", batch=3)

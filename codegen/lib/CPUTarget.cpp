@@ -195,7 +195,9 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
 
 LogicalResult lowerToLinalg(ModuleOp module) {
   PassManager pm(module.getContext());
+  pm.addPass(dlc::createFoldBatchNorm());
   pm.addPass(dlc::createFoldWeights());
+  pm.addPass(createCSEPass());
   pm.addPass(createConvertGraphToLinalg());
   pm.addPass(createCanonicalizerPass());
   return pm.run(module);

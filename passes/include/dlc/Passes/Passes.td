@@ -5,6 +5,17 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FoldBatchNorm : Pass<"dlc-fold-batch-norm", "mlir::ModuleOp"> {
+  let summary = "Fold inference BatchNormalization into the preceding Conv";
+  let description = [{
+    A graph.batch_norm whose input is a graph.conv used only by it, with
+    constant f32 weights, bias, scale, shift, mean and variance, becomes
+    the convolution's weights and bias: with s = scale / sqrt(var + eps),
+    W' = W * s per output channel and b' = (b - mean) * s + shift. The
+    convolution keeps both nodes' locations.
+  }];
+}
+
 def FoldWeights : Pass<"dlc-fold-weights", "mlir::ModuleOp"> {
   let summary = "Fold weight-only subgraphs at compile time, whatever their "
                 "size";
