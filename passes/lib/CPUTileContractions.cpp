@@ -33,6 +33,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Passes/CPUCostModel.h"
+#include "dlc/Passes/Contractions.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/IR/IRMapping.h"
@@ -161,25 +162,7 @@ bool isMulAdd(linalg::LinalgOp op) {
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
     return true;
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-  if (!generic)
-    return false;
-  Block &body = generic.getRegion().front();
-  if (body.getNumArguments() != 3 || body.getOperations().size() != 3)
-    return false;
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
-  Value out = body.getArgument(2);
-  Value other = add.getLhs() == out   ? add.getRhs()
-                : add.getRhs() == out ? add.getLhs()
-                                      : Value();
-  auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul)
-    return false;
-  Value a = body.getArgument(0), b = body.getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) ||
-         (mul.getLhs() == b && mul.getRhs() == a);
+  return generic && dlc::isMulAddPayload(generic);
 }
 
 /// The dense f32 value of a constant global read by `v`, if any.
@@ -437,6 +420,13 @@ struct Kernel {
     SmallVector<int32_t> v(values.begin(), values.end());
     auto type = RankedTensorType::get({int64_t(v.size())}, b.getI32Type());
     return global(DenseElementsAttr::get(type, ArrayRef<int32_t>(v)));
+  }
+  /// table[i] compared with 0 (`ne`: a flag set; `sge`: a real column).
+  Value test(Value table, Value i,
+             arith::CmpIPredicate pred = arith::CmpIPredicate::ne) {
+    return arith::CmpIOp::create(
+        b, loc, pred, memref::LoadOp::create(b, loc, table, ValueRange{i}),
+        arith::ConstantIntOp::create(b, loc, 0, 32));
   }
   Value lookup(Value table, Value i) {
     Value v = memref::LoadOp::create(b, loc, table, ValueRange{i});
@@ -986,32 +976,31 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
   // Flat operands and tables.
   auto dynF32 = MemRefType::get({ShapedType::kDynamic}, f32);
   Value vFlat, vPack;
-  if (vPacked) {
-    SmallVector<float> packed(panels * K * NR, 0.0f);
-    auto values = llvm::to_vector(vConst.getValues<float>());
-    for (int64_t p = 0; p < panels; ++p)
+  // A constant operand as [tiles][K][width], zero beyond `count` rows.
+  auto pack = [&](DenseElementsAttr value, const Linear &lin,
+                  ArrayRef<int64_t> kPart, ArrayRef<int64_t> rowPart,
+                  int64_t count, int64_t width) {
+    int64_t numTiles = (count + width - 1) / width;
+    SmallVector<float> packed(numTiles * K * width, 0.0f);
+    auto values = llvm::to_vector(value.getValues<float>());
+    for (int64_t t = 0; t < numTiles; ++t)
       for (int64_t kk = 0; kk < K; ++kk)
-        for (int64_t j = 0; j < NR && p * NR + j < N; ++j)
-          packed[(p * K + kk) * NR + j] =
-              values[vLin->cst + vK[kk] + vN[p * NR + j]];
-    vPack = k.global(DenseElementsAttr::get(
-        RankedTensorType::get({int64_t(packed.size())}, f32),
-        ArrayRef<float>(packed)), /*isWeight=*/true);
+        for (int64_t j = 0; j < width && t * width + j < count; ++j)
+          packed[(t * K + kk) * width + j] =
+              values[lin.cst + kPart[kk] + rowPart[t * width + j]];
+    return k.global(DenseElementsAttr::get(
+                        RankedTensorType::get({int64_t(packed.size())}, f32),
+                        ArrayRef<float>(packed)),
+                    /*isWeight=*/true);
+  };
+  if (vPacked) {
+    vPack = pack(vConst, *vLin, vK, vN, N, NR);
   } else {
     vFlat = k.flat(V);
   }
   Value sFlat;
   if (sPacked) {
-    SmallVector<float> packed(tilesM * K * MR, 0.0f);
-    auto values = llvm::to_vector(sConst.getValues<float>());
-    for (int64_t t = 0; t < tilesM; ++t)
-      for (int64_t kk = 0; kk < K; ++kk)
-        for (int64_t i = 0; i < MR && t * MR + i < M; ++i)
-          packed[(t * K + kk) * MR + i] =
-              values[sLin->cst + sK[kk] + sM[t * MR + i]];
-    sFlat = k.global(DenseElementsAttr::get(
-        RankedTensorType::get({int64_t(packed.size())}, f32),
-        ArrayRef<float>(packed)), /*isWeight=*/true);
+    sFlat = pack(sConst, *sLin, sK, sM, M, MR);
   } else {
     sFlat = k.flat(S);
   }
@@ -1170,10 +1159,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
           vTab = vKTable;
       }
     } else {
-      Value direct = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ne,
-          memref::LoadOp::create(b, loc, vDirectTable, ValueRange{p}),
-          arith::ConstantIntOp::create(b, loc, 0, 32));
+      Value direct = k.test(vDirectTable, p);
       Type third = vStride ? (Type)b.getIndexType()
                            : (Type)MemRefType::get({K}, b.getI32Type());
       auto sel = scf::IfOp::create(
@@ -1300,10 +1286,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
           if (N == realN) {
             store();
           } else {
-            Value real = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::sge,
-                memref::LoadOp::create(b, loc, oNTable, ValueRange{n}),
-                arith::ConstantIntOp::create(b, loc, 0, 32));
+            Value real = k.test(oNTable, n, arith::CmpIPredicate::sge);
             auto inside = scf::IfOp::create(b, loc, real, false);
             OpBuilder::InsertionGuard g(b);
             b.setInsertionPoint(inside.thenBlock()->getTerminator());
@@ -1337,11 +1320,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
         auto okAt = [&](Value j) {
           if (!anyVectorOK)
             return Value(arith::ConstantIntOp::create(b, loc, 0, 1));
-          return Value(arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ne,
-              memref::LoadOp::create(b, loc, vectorOKTable,
-                                     ValueRange{k.add(k.mul(p, NV), j)}),
-              arith::ConstantIntOp::create(b, loc, 0, 32)));
+          return Value(k.test(vectorOKTable, k.add(k.mul(p, NV), j)));
         };
         for (int64_t i = 0; i < MR; ++i)
           for (int64_t j = 0; j < NV; ++j) {
@@ -1374,10 +1353,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       } else if (noOFull) {
         storeEdge();
       } else {
-        Value full = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ne,
-            memref::LoadOp::create(b, loc, oFullTable, ValueRange{p}),
-            arith::ConstantIntOp::create(b, loc, 0, 32));
+        Value full = k.test(oFullTable, p);
         auto sel = scf::IfOp::create(b, loc, full, true);
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPoint(sel.thenBlock()->getTerminator());

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dlc/Passes/Contractions.h"
 #include "dlc/Passes/GPUCostModel.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -52,31 +53,6 @@ struct Builder {
 struct GPUTileContractionsPass
     : dlc::impl::GPUTileContractionsBase<GPUTileContractionsPass> {
   using GPUTileContractionsBase::GPUTileContractionsBase;
-
-  /// Whether the payload is C += A * B on f32.
-  static bool isMulAdd(linalg::GenericOp op) {
-    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
-      return false;
-    Block &body = op.getRegion().front();
-    if (body.getNumArguments() != 3)
-      return false;
-    auto yield = cast<linalg::YieldOp>(body.getTerminator());
-    if (yield.getNumOperands() != 1 || body.getOperations().size() != 3)
-      return false;
-    auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-    if (!add)
-      return false;
-    Value out = body.getArgument(2);
-    Value other = add.getLhs() == out ? add.getRhs()
-                  : add.getRhs() == out ? add.getLhs()
-                                        : Value();
-    auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
-    if (!mul)
-      return false;
-    Value a = body.getArgument(0), b = body.getArgument(1);
-    return (mul.getLhs() == a && mul.getRhs() == b) ||
-           (mul.getLhs() == b && mul.getRhs() == a);
-  }
 
   /// Rewrites one contraction. Its loops are classified by the operands
   /// that use them: batch (A, B and C), M (A and C), N (B and C) and K
@@ -324,7 +300,7 @@ struct GPUTileContractionsPass
         return;
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
       if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) ||
-          (generic && isMulAdd(generic)))
+          (generic && dlc::isMulAddPayload(generic)))
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops)
