@@ -1222,33 +1222,37 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       }
       SmallVector<Value> acc(kLoop.getResults());
 
+      // The epilogue on value `v` of row m at column n: the other inputs
+      // read there (a vector of L columns when `vector`, else one element).
+      auto epilogue = [&](Value v, Value m, Value n, bool vector) {
+        if (!epi)
+          return v;
+        SmallVector<Value> args;
+        for (auto [xi, x] : llvm::enumerate(xs)) {
+          if (xi == epi->cInput) {
+            args.push_back(v);
+            continue;
+          }
+          Value xo = k.add(x.batch, k.lookup(x.mTable, m));
+          if (x.alongN)
+            xo = k.add(xo, k.lookup(x.nTable, n));
+          auto et = cast<MemRefType>(x.flat.getType()).getElementType();
+          if (vector && x.alongN)
+            args.push_back(vector::LoadOp::create(
+                b, loc, VectorType::get({L}, et), x.flat, ValueRange{xo}));
+          else
+            args.push_back(
+                memref::LoadOp::create(b, loc, x.flat, ValueRange{xo}));
+        }
+        return applyPayload(b, loc, epi->op, args);
+      };
       // One vector of row i (columns c0 .. c0+L-1 of the panel, contiguous
       // and real in the output): epilogue on the register, vector store.
       auto emitVector = [&](int64_t i, int64_t j, Value m) {
         Value c0 = k.add(n0, k.idx(j * L));
         Value at = k.add(k.add(oB, k.lookup(oMTable, m)),
                          k.lookup(oNTable, c0));
-        Value v = acc[i * NV + j];
-        if (epi) {
-          SmallVector<Value> args;
-          for (auto [xi, x] : llvm::enumerate(xs)) {
-            if (xi == epi->cInput) {
-              args.push_back(v);
-              continue;
-            }
-            Value xo = k.add(x.batch, k.lookup(x.mTable, m));
-            if (x.alongN) {
-              auto et = cast<MemRefType>(x.flat.getType()).getElementType();
-              xo = k.add(xo, k.lookup(x.nTable, c0));
-              args.push_back(vector::LoadOp::create(
-                  b, loc, VectorType::get({L}, et), x.flat, ValueRange{xo}));
-            } else {
-              args.push_back(
-                  memref::LoadOp::create(b, loc, x.flat, ValueRange{xo}));
-            }
-          }
-          v = applyPayload(b, loc, epi->op, args);
-        }
+        Value v = epilogue(acc[i * NV + j], m, c0, /*vector=*/true);
         vector::StoreOp::create(b, loc, v, oFlat, ValueRange{at});
       };
       // The lanes of vector j of row i (runtime values) one by one, from
@@ -1263,22 +1267,9 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
         k.loop(c0, cEnd, [&](Value n) {
           auto store = [&]() {
             Value t = k.add(k.mul(i, NR), arith::SubIOp::create(b, loc, n, n0));
-            Value v = memref::LoadOp::create(b, loc, tile, ValueRange{t});
-            if (epi) {
-              SmallVector<Value> args;
-              for (auto [xi, x] : llvm::enumerate(xs)) {
-                if (xi == epi->cInput) {
-                  args.push_back(v);
-                  continue;
-                }
-                Value xo = k.add(x.batch, k.lookup(x.mTable, m));
-                if (x.alongN)
-                  xo = k.add(xo, k.lookup(x.nTable, n));
-                args.push_back(
-                    memref::LoadOp::create(b, loc, x.flat, ValueRange{xo}));
-              }
-              v = applyPayload(b, loc, epi->op, args);
-            }
+            Value v = epilogue(
+                memref::LoadOp::create(b, loc, tile, ValueRange{t}), m, n,
+                /*vector=*/false);
             memref::StoreOp::create(
                 b, loc, v, oFlat,
                 ValueRange{k.add(mRow, k.lookup(oNTable, n))});
