@@ -217,7 +217,11 @@ def main():
     parser.add_argument("--filter", default="")
     parser.add_argument("--keep", help="write the cases into this folder")
     args = parser.parse_args()
-    folder = args.keep or tempfile.mkdtemp(prefix="dlc-kernels-")
+    with tempfile.TemporaryDirectory(prefix="dlc-kernels-") as scratch:
+        return run_all(args, args.keep or scratch)
+
+
+def run_all(args, folder):
     paths = [(n, write_case(folder, n, m)) for n, m in cases() if args.filter in n]
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
