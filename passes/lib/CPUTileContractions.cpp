@@ -555,7 +555,12 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
   auto sLin = offsetOf(sMap, S);
   auto vLin = offsetOf(vMap, V);
   auto cLin = offsetOf(maps[2], C);
-  if (!sLin || !vLin || !cLin)
+  // The index tables hold 32-bit offsets.
+  auto fitsTables = [](Value v) {
+    return extent(cast<MemRefType>(v.getType())) < (int64_t(1) << 31);
+  };
+  if (!sLin || !vLin || !cLin || !fitsTables(S) || !fitsTables(V) ||
+      !fitsTables(C))
     return failure();
 
   // The zero fill of C just before (nothing between touches C).
@@ -584,7 +589,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     O = epi->op.getDpsInits()[0];
     SmallVector<AffineMap> emaps = epi->op.getIndexingMapsArray();
     auto ol = offsetOf(emaps.back().compose(epi->loopsToOut), O);
-    bool ok = ol.has_value();
+    bool ok = ol.has_value() && fitsTables(O);
     if (ok)
       oLin = *ol;
     for (auto [i, in] : llvm::enumerate(epi->op.getDpsInputs())) {
@@ -595,7 +600,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       // Any linear input: read as a vector where its columns are
       // contiguous as the output's are, else per element.
       auto xl = offsetOf(emaps[i].compose(epi->loopsToOut), in);
-      ok = xl.has_value();
+      ok = xl.has_value() && fitsTables(in);
       xLin.push_back(xl);
     }
     if (!ok) {
@@ -632,7 +637,8 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     auto low = padOp ? padOp->getAttrOfType<DenseI64ArrayAttr>("dlc.pad_low")
                      : nullptr;
     ok = ok && padOp && pt && pt.hasStaticShape() &&
-         pt.getLayout().isIdentity() && pt.getRank() == 4 && low &&
+         pt.getLayout().isIdentity() && fitsTables(P) && pt.getRank() == 4 &&
+         low &&
          low.size() == 4 && padOp->getBlock() == op->getBlock() &&
          insertAt->isBeforeInBlock(padOp);
     for (Operation *q = ok ? insertAt->getNextNode() : nullptr;
@@ -656,7 +662,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       O = P;
       oLin = *pl;
       if (Operation *a = P.getDefiningOp())
-        if (isa<memref::AllocOp>(a) && insertAt->isBeforeInBlock(a))
+        if (!cost && isa<memref::AllocOp>(a) && insertAt->isBeforeInBlock(a))
           a->moveBefore(insertAt);
     } else {
       padOp = nullptr;
@@ -724,13 +730,17 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     for (unsigned d : nDims)
       N *= nRanges[d];
   }
-  // Whether column n is a real output column, and the table of an offset
-  // over the (extended) columns: V's element of the column, or the output
-  // element (-1 for the extra columns with `markExtra`).
-  SmallVector<bool> realColumn(N, true);
+  // The table of an offset over the (extended) columns: V's element of the
+  // column, or the output element (-1 for the extra columns with
+  // `markExtra`). A column is real when its position in the row falls on
+  // an output (`realColumn`).
+  auto realColumn = [&](int64_t n) {
+    int64_t col = n % nRanges[nDims.back()];
+    return col % colStride == 0 &&
+           col / colStride < ranges[nDims.back()];
+  };
   auto nTable = [&](const Linear &l, bool markExtra, bool isV = false) {
     SmallVector<int64_t> t(N);
-    realColumn.assign(N, true);
     SmallVector<int64_t> iv(nDims.size(), 0);
     unsigned last = nDims.size() - 1;
     for (int64_t n = 0; n < N; ++n) {
@@ -738,9 +748,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
       for (unsigned j = 0; j < last; ++j)
         v += l.coef[nDims[j]] * iv[j];
       int64_t col = iv[last];
-      bool real = col % colStride == 0 &&
-                  col / colStride < ranges[nDims[last]];
-      realColumn[n] = real;
+      bool real = realColumn(n);
       if (isV && colStride > 1)
         t[n] = v + col; // every element of the input row
       else if (isV)
@@ -757,7 +765,6 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     }
     return t;
   };
-  (void)nTable(*vLin, false, true); // fills realColumn
 
   dlc::cpu::CPUTargetInfo target;
   target.vectorBits = vectorBits;
@@ -808,7 +815,6 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     for (const std::optional<Linear> &x : xLin)
       if (x && !allN(*x, nDims, 0))
         xN.push_back(nTable(*x, true));
-  (void)nTable(*vLin, false, true); // (realColumn again)
   // The largest batch and K parts of V's offsets (a panel read in place
   // must stay inside V).
   int64_t vBatchMax = 0, vKMax = 0;
@@ -1017,7 +1023,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     SmallVector<int64_t> padded(vN), valid(panels * NR, 0);
     padded.resize(panels * NR, 0);
     for (int64_t n = 0; n < N; ++n)
-      valid[n] = realColumn[n];
+      valid[n] = realColumn(n);
     vNTable = k.intTable(padded);
     if (anyGather)
       vValidTable = k.intTable(valid);
@@ -1384,24 +1390,20 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
     resultCopy->erase();
   if (padOp)
     padOp->erase();
-  if (unpadded) {
-    if (auto alloc = unpadded.getDefiningOp<memref::AllocOp>()) {
-      for (Operation *u : llvm::make_early_inc_range(unpadded.getUsers()))
-        if (isa<memref::DeallocOp>(u))
-          u->erase();
-      if (unpadded.use_empty())
-        alloc->erase();
-    }
-  }
-  if (epi) {
-    if (auto alloc = C.getDefiningOp<memref::AllocOp>()) {
-      for (Operation *u : llvm::make_early_inc_range(C.getUsers()))
-        if (isa<memref::DeallocOp>(u))
-          u->erase();
-      if (C.use_empty())
-        alloc->erase();
-    }
-  }
+  // Buffers nothing reads any more (the product's, the unpadded output).
+  auto dropIfDead = [](Value buffer) {
+    auto alloc = buffer ? buffer.getDefiningOp<memref::AllocOp>() : nullptr;
+    if (!alloc || llvm::any_of(buffer.getUsers(), [](Operation *u) {
+          return !isa<memref::DeallocOp>(u);
+        }))
+      return;
+    for (Operation *u : llvm::make_early_inc_range(buffer.getUsers()))
+      u->erase();
+    alloc->erase();
+  };
+  dropIfDead(unpadded);
+  if (epi)
+    dropIfDead(C);
   return success();
 }
 

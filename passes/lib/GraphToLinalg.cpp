@@ -1661,7 +1661,9 @@ struct GemmPattern : OpConversionPattern<graph::GemmOp> {
       // A constant (the usual transB weight) is transposed here, once,
       // instead of at every inference.
       DenseElementsAttr dense;
-      if (matchPattern(v, m_Constant(&dense)) && !dense.isSplat()) {
+      if (matchPattern(v, m_Constant(&dense)) && dense.isSplat())
+        return arith::ConstantOp::create(rewriter, loc, dense.resizeSplat(tt));
+      if (matchPattern(v, m_Constant(&dense))) {
         int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
         unsigned bits = element.getIntOrFloatBitWidth();
         if (bits % 8 == 0) {

@@ -553,6 +553,8 @@ int main(int argc, char **argv) {
   if (explain.getNumOccurrences() && !explain.empty() && explain != "text" &&
       explain != "json")
     return fail("--explain must be 'text' or 'json', got '" + explain + "'");
+  if (!(peakGflops > 0))
+    return fail("--peak-gflops must be a positive number of GFLOP/s");
   mlir::OwningOpRef<mlir::ModuleOp> module =
       dlc::importOnnxFile(inputPath, context, options);
   if (!module)
