@@ -10,7 +10,10 @@ M and N not multiples of the register tile, batched and broadcast
 products, Gemm with transposes and bias, convolutions 1x1 / 3x3 / 7x7 with
 strides, padding, dilation, groups and depthwise, fused epilogues
 (bias, Relu, Clip, residual Add, Sigmoid, GELU with Erf, Tanh:
-polynomial approximations on the registers). Each model's reference output
+polynomial approximations on the registers), and the kernel groups
+(dlc-form-kernels / dlc-lower-kernels): self-attention with its transposes
+folded into the products, softmax, layer normalization and mean/variance
+chains tiled over rows, row counts the tiles do not divide. Each model's reference output
 comes from onnxruntime; `dlc-run --test-dir` compiles and compares
 (rtol 1e-4, atol 1e-4). Prints one line per case and "N passed, N failed".
 """
@@ -153,7 +156,68 @@ def conv_batchnorm(c, h, f):
     return model(nodes, [("x", [1, c, h, h])], ["y"], inits)
 
 
+def attention(seq, heads, dim, bias=True):
+    """One self-attention block: Q/K/V products (+bias), heads split by
+    Reshape/Transpose, softmax(Q K^T / sqrt(d) + mask) V, heads merged, the
+    output product with a residual add and LayerNormalization."""
+    hid = heads * dim
+    nodes, inits = [], []
+    for name in "qkv":
+        inits.append(const(f"w{name}", rand(hid, hid) * 0.1))
+        src = f"{name}0"
+        nodes.append(helper.make_node("MatMul", ["x", f"w{name}"], [src]))
+        if bias:
+            inits.append(const(f"b{name}", rand(hid)))
+            nodes.append(helper.make_node("Add", [src, f"b{name}"], [f"{name}1"]))
+            src = f"{name}1"
+        nodes.append(helper.make_node("Reshape", [src, "split"], [f"{name}2"]))
+        perm = [0, 2, 3, 1] if name == "k" else [0, 2, 1, 3]
+        nodes.append(helper.make_node("Transpose", [f"{name}2"], [f"{name}3"], perm=perm))
+    inits += [const("split", np.array([1, seq, heads, dim], np.int64)),
+              const("merge", np.array([1, seq, hid], np.int64)),
+              const("scale", np.array(np.sqrt(dim), np.float32)),
+              const("mask", (RNG.random((1, 1, 1, seq)) < 0.2).astype(np.float32) * -1e4),
+              const("wo", rand(hid, hid) * 0.1), const("bo", rand(hid)),
+              const("gamma", rand(hid)), const("beta", rand(hid))]
+    nodes += [helper.make_node("MatMul", ["q3", "k3"], ["s0"]),
+              helper.make_node("Div", ["s0", "scale"], ["s1"]),
+              helper.make_node("Add", ["s1", "mask"], ["s2"]),
+              helper.make_node("Softmax", ["s2"], ["p"], axis=-1),
+              helper.make_node("MatMul", ["p", "v3"], ["c0"]),
+              helper.make_node("Transpose", ["c0"], ["c1"], perm=[0, 2, 1, 3]),
+              helper.make_node("Reshape", ["c1", "merge"], ["c2"]),
+              helper.make_node("MatMul", ["c2", "wo"], ["o0"]),
+              helper.make_node("Add", ["o0", "bo"], ["o1"]),
+              helper.make_node("Add", ["o1", "x"], ["o2"]),
+              helper.make_node("LayerNormalization", ["o2", "gamma", "beta"], ["y"],
+                               axis=-1, epsilon=1e-5)]
+    return model(nodes, [("x", [1, seq, hid])], ["y"], inits)
+
+
+def row_kernels(shape, axis):
+    """Softmax, LayerNormalization and a mean/variance chain over odd row
+    counts (row tiles that do not divide the rows)."""
+    n = shape[axis]
+    nodes = [helper.make_node("Softmax", ["x"], ["s"], axis=axis),
+             helper.make_node("LayerNormalization", ["x", "g", "b"], ["l"], axis=axis),
+             helper.make_node("ReduceMean", ["x", "ax"], ["m"], keepdims=1),
+             helper.make_node("Sub", ["x", "m"], ["d"]),
+             helper.make_node("Mul", ["d", "d"], ["d2"]),
+             helper.make_node("ReduceMean", ["d2", "ax"], ["v"], keepdims=1),
+             helper.make_node("Div", ["d", "v"], ["z"]),
+             helper.make_node("Add", ["s", "l"], ["y0"]),
+             helper.make_node("Add", ["y0", "z"], ["y"])]
+    return model(nodes, [("x", list(shape))], ["y"],
+                 [const("g", rand(n)), const("b", rand(n)),
+                  const("ax", np.array([axis], np.int64))], opset=18)
+
+
 def cases():
+    yield "attention_s24_h3_d16", attention(24, 3, 16)
+    yield "attention_s40_h2_d32_nobias", attention(40, 2, 32, bias=False)
+    yield "rows_3x7x50", row_kernels((3, 7, 50), -1)
+    yield "rows_5x33", row_kernels((5, 33), -1)
+    yield "rows_2x9x4x6_axis3", row_kernels((2, 9, 4, 6), 3)
     yield "matmul_64x128x96_constB", matmul(64, 128, 96)
     yield "matmul_37x53x29_constB", matmul(37, 53, 29)
     yield "matmul_1x256x1000_constB", matmul(1, 256, 1000)

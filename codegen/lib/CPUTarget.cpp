@@ -17,6 +17,9 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -58,10 +61,12 @@ void registerCodegenDialects(DialectRegistry &registry) {
                   cf::ControlFlowDialect, func::FuncDialect,
                   linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
                   memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect>();
+                  tensor::TensorDialect, dlc::kernel::KernelDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerTilingInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
   registerBuiltinDialectTranslation(registry);
@@ -111,6 +116,7 @@ void registerCodegenPasses() {
   memref::registerMemRefPasses();
   registerTransformsPasses();
   registerGPUPasses();
+  registerSCFPasses();
 }
 
 /// ONNX TensorProto data type of an element type.
@@ -209,8 +215,10 @@ std::string bufferizationPipeline(StringRef funcName, bool externalWeights,
   return ("builtin.module("
           "dlc-fuse-elementwise," +
           std::string(interchange ? "dlc-interchange-reductions," : "") +
+          "dlc-form-kernels,dlc-lower-kernels{tile-rows=1},canonicalize,"
           "one-shot-bufferize{bufferize-function-boundaries "
           "function-boundary-type-conversion=identity-layout-map},"
+          "scf-forall-to-parallel,"
           "buffer-results-to-out-params{modify-public-functions "
           "hoist-static-allocs},canonicalize," +
           (cpuKernels.empty() ? std::string()

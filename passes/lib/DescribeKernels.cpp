@@ -126,13 +126,24 @@ struct DescribeKernelsPass
       std::string kind, strategy;
       int64_t flops = 0, bytes = 0;
       describeOp(op, kind, strategy, flops, bytes);
-      if (auto k = op->getAttrOfType<StringAttr>("dlc.kind"))
+      // A row kernel's loop was rebuilt by bufferization: its description
+      // is on the tiled op inside.
+      Operation *described = op;
+      if (!op->hasAttr("dlc.kind"))
+        op->walk([&](Operation *inner) {
+          if (inner != op && inner->hasAttr("dlc.kind")) {
+            described = inner;
+            return WalkResult::interrupt();
+          }
+          return WalkResult::advance();
+        });
+      if (auto k = described->getAttrOfType<StringAttr>("dlc.kind"))
         kind = k.str();
-      if (auto s = op->getAttrOfType<StringAttr>("dlc.strategy"))
+      if (auto s = described->getAttrOfType<StringAttr>("dlc.strategy"))
         strategy = s.str();
-      if (auto f = op->getAttrOfType<IntegerAttr>("dlc.flops"))
+      if (auto f = described->getAttrOfType<IntegerAttr>("dlc.flops"))
         flops = f.getInt();
-      if (auto m = op->getAttrOfType<IntegerAttr>("dlc.bytes"))
+      if (auto m = described->getAttrOfType<IntegerAttr>("dlc.bytes"))
         bytes = m.getInt();
       llvm::SetVector<StringRef> names;
       nodeNames(op->getLoc(), names);
@@ -147,12 +158,12 @@ struct DescribeKernelsPass
           b.getNamedAttr("strategy", b.getStringAttr(strategy)),
           b.getNamedAttr("flops", b.getI64IntegerAttr(flops)),
           b.getNamedAttr("bytes", b.getI64IntegerAttr(bytes))};
-      if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("dlc.tiles"))
+      if (auto t = described->getAttrOfType<DenseI64ArrayAttr>("dlc.tiles"))
         fields.push_back(b.getNamedAttr("tiles", t));
       kernels.push_back(b.getDictionaryAttr(fields));
       for (StringRef a : {"dlc.kind", "dlc.strategy", "dlc.flops", "dlc.bytes",
                           "dlc.tiles"})
-        op->removeAttr(a);
+        described->removeAttr(a);
       if (instrument) {
         b.setInsertionPoint(op);
         Value idv = arith::ConstantIntOp::create(b, op->getLoc(), id, 32);

@@ -6,6 +6,7 @@
 
 #include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Dialect/Graph/GraphDialect.h"
+#include "dlc/Dialect/Kernel/KernelDialect.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -13,7 +14,7 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<dlc::graph::GraphDialect, mlir::func::FuncDialect,
+  registry.insert<dlc::graph::GraphDialect, dlc::kernel::KernelDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect, mlir::tensor::TensorDialect>();
   dlc::codegen::registerCodegenDialects(registry);

@@ -99,6 +99,17 @@ inline ContractionTiles chooseContractionTiles(const CPUTargetInfo &t,
   return best;
 }
 
+/// Rows per task of a row kernel (softmax, normalization, row reductions)
+/// over `rows` rows of `rowBytes` each: the rows of one task stay within
+/// half of L1 (the kernel's intermediates of a row are of the same size),
+/// and there are at least 4 tasks per thread when the rows allow.
+inline int64_t chooseRowTile(const CPUTargetInfo &t, int64_t rows,
+                             int64_t rowBytes, int64_t threads = 2) {
+  int64_t fit = std::max<int64_t>(1, t.l1Bytes / 2 / std::max<int64_t>(1, rowBytes));
+  int64_t spread = std::max<int64_t>(1, (rows + 4 * threads - 1) / (4 * threads));
+  return std::max<int64_t>(1, std::min({fit, spread, rows}));
+}
+
 } // namespace dlc::cpu
 
 #endif // DLC_PASSES_CPUCOSTMODEL_H

@@ -181,6 +181,54 @@ def CPUTileContractions
                            "mlir::vector::VectorDialect"];
 }
 
+def FormKernels : Pass<"dlc-form-kernels", "mlir::ModuleOp"> {
+  let summary = "Group the linalg-on-tensors ops of every function into "
+                "kernel.group ops";
+  let description = [{
+    Every computing linalg op ends up in exactly one `kernel.group`:
+      * a product or convolution with its zero fill, the pure transposes
+        feeding it, and its single elementwise consumer (the epilogue) or,
+        without one, a single transpose of its result;
+      * a row-wise reduction with every op up to the last elementwise op
+        reading it (softmax, layer normalization, mean / variance chains),
+        when all of them share the leading loops of that last op and every
+        producer is used only inside the group;
+      * any other linalg op alone.
+    A producer joins a group only if all its users are in it (nothing is
+    computed twice). Unit dimensions added by tensor.expand_shape between
+    ops are folded into the consumers' indexing maps first. Constants are
+    cloned into the groups; the root op carries `kernel.root`.
+  }];
+  let dependentDialects = ["dlc::kernel::KernelDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def LowerKernels : Pass<"dlc-lower-kernels", "mlir::ModuleOp"> {
+  let summary = "Replace every kernel.group by its ops, rewritten into one "
+                "kernel";
+  let description = [{
+    Contraction groups: transposes feeding the product are folded into its
+    indexing maps, a transpose of its result into its output map, and the
+    epilogue stays right after the product for the kernel strategies.
+    Row groups (softmax, normalization, reduction), with `tile-rows`: the
+    last op is tiled over its leading (row) loops into one scf.forall with
+    every member fused into the tile (upstream tile-and-fuse); the row tile
+    comes from the CPU cost model. The tiled op carries `dlc.kind`,
+    `dlc.strategy`, `dlc.flops`, `dlc.bytes` and `dlc.tiles`.
+  }];
+  let options = [
+    Option<"tileRows", "tile-rows", "bool", "true",
+           "Tile row groups into one parallel loop over row tiles">,
+    Option<"threads", "threads", "int64_t", "2",
+           "Threads the row tiles are spread over">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def DescribeKernels : Pass<"dlc-describe-kernels", "mlir::ModuleOp"> {
   let summary = "List the kernels of the model function; optionally time them";
   let description = [{
