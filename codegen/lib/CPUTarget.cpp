@@ -199,9 +199,11 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
   return sig;
 }
 
-LogicalResult lowerToLinalg(ModuleOp module) {
+LogicalResult lowerToLinalg(ModuleOp module, bool mergeProducts) {
   PassManager pm(module.getContext());
   pm.addPass(dlc::createFoldBatchNorm());
+  if (mergeProducts)
+    pm.addPass(dlc::createMergeProducts());
   pm.addPass(dlc::createFoldWeights());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertGraphToLinalg());

@@ -444,7 +444,9 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
   sig.deviceKind = options.vendor == GPUVendor::NVIDIA ? 2
                    : options.vendor == GPUVendor::AMD  ? 3
                                                        : 1;
-  if (failed(lowerToLinalg(module)))
+  // The GPU kernels read strided slices of merged products less well
+  // than whole tensors: products stay separate there.
+  if (failed(lowerToLinalg(module, /*mergeProducts=*/false)))
     return makeError("lowering to linalg failed");
   if (failed(bufferizeModel(module, sig, /*interchange=*/false)))
     return makeError("bufferization failed");

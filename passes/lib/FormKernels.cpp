@@ -200,11 +200,13 @@ struct Former {
   }
 
   void contractionGroups() {
-    Block &block = fn.getBody().front();
-    for (Operation *root = &block.front(), *next; root; root = next) {
-      next = root->getNextNode();
-      if (!isContractionKernel(root))
-        continue;
+    // Products are never members of another product's group, so the list
+    // stays valid while groups are formed.
+    SmallVector<Operation *> roots;
+    for (Operation &op : fn.getBody().front())
+      if (isContractionKernel(&op))
+        roots.push_back(&op);
+    for (Operation *root : roots) {
       llvm::SetVector<Operation *> members;
       auto l = cast<linalg::LinalgOp>(root);
       // Transposes feeding the product (generic products only: the
@@ -232,8 +234,7 @@ struct Former {
         addInits(user, members);
         members.insert(user);
       }
-      if (Operation *group = materialize(members, root, kernelKindOf(root)))
-        next = group->getNextNode();
+      materialize(members, root, kernelKindOf(root));
     }
   }
 
@@ -319,6 +320,10 @@ struct Former {
       }
       if (!hasReduction)
         continue;
+      g.getRegion().walk([&](Operation *x) {
+        hasExp |= isa<math::ExpOp>(x);
+        hasRsqrt |= isa<math::RsqrtOp, math::SqrtOp>(x);
+      });
       // The fills and empties of the members.
       for (Operation *m : llvm::to_vector(members))
         addInits(m, members);

@@ -115,7 +115,8 @@ llvm::Expected<ModelSignature> readSignature(mlir::ModuleOp module,
                                              llvm::StringRef name);
 
 /// graph -> linalg on tensors.
-mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module);
+mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module,
+                                  bool mergeProducts = true);
 /// linalg on tensors -> LLVM dialect. The graph function is renamed to
 /// `<name>_forward` and takes bare pointers: inputs, outputs, the arena, the
 /// weights blob and the runtime's execution context. Fills the signature's arena size and, with external

@@ -29,6 +29,19 @@ def FoldWeights : Pass<"dlc-fold-weights", "mlir::ModuleOp"> {
   }];
 }
 
+def MergeProducts : Pass<"dlc-merge-products", "mlir::ModuleOp"> {
+  let summary = "Merge MatMuls that share their input into one product";
+  let description = [{
+    graph.matmul ops reading the same activation with constant f32 weights
+    of the same K (attention's query, key and value projections) become one
+    graph.matmul over the weights concatenated along N at compile time,
+    followed by one graph.slice per original product. When each product is
+    followed by a graph.add of a constant [N_i] bias, the biases are
+    concatenated and added to the merged product. The new ops carry the
+    locations of every merged node.
+  }];
+}
+
 def ConvertGraphToLinalg : Pass<"convert-graph-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower graph ops to linalg, tensor, arith and math";
   let description = [{
