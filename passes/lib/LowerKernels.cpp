@@ -277,9 +277,9 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
     // shape, the copies fused once per use are merged.
     Operation *loop = result->loops.front();
     {
-      RewritePatternSet patterns(root->getContext());
+      RewritePatternSet patterns(rewriter.getContext());
       tensor::populateFoldTensorEmptyPatterns(patterns);
-      MLIRContext *ctx = root->getContext();
+      MLIRContext *ctx = rewriter.getContext();
       tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
       tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);
       affine::AffineMinOp::getCanonicalizationPatterns(patterns, ctx);
