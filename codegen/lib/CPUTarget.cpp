@@ -217,7 +217,10 @@ std::string bufferizationPipeline(StringRef funcName, bool externalWeights,
   return ("builtin.module("
           "dlc-fuse-elementwise," +
           std::string(interchange ? "dlc-interchange-reductions," : "") +
-          "dlc-form-kernels,dlc-lower-kernels{tile-rows=1},canonicalize,"
+          // Kernel groups on both targets; only the CPU tiles row groups
+          // into parallel loops (the GPU maps their ops to blocks itself).
+          "dlc-form-kernels,dlc-lower-kernels{tile-rows=" +
+          std::string(interchange ? "1" : "0") + "},canonicalize,"
           "one-shot-bufferize{bufferize-function-boundaries "
           "function-boundary-type-conversion=identity-layout-map},"
           "scf-forall-to-parallel,"

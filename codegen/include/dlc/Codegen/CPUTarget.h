@@ -130,7 +130,9 @@ mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
 llvm::Expected<std::string> cpuKernelOptions(const CPUOptions &options);
 /// The textual pass pipelines of lowerToLLVMDialect (for dlc-opt): the
 /// bufferization and memory plan, then the lowering to the LLVM dialect.
-/// `interchange` reorders contraction loops for the CPU's vector units.
+/// `interchange` (the CPU) reorders contraction loops for the CPU's vector
+/// units and tiles the row kernels (softmax, normalization) into parallel
+/// loops; both targets form and lower the kernel groups.
 std::string bufferizationPipeline(llvm::StringRef funcName,
                                   bool externalWeights,
                                   bool interchange = true,
