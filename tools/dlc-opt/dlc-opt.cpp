@@ -8,6 +8,8 @@
 #include "dlc/Dialect/Graph/GraphDialect.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
@@ -15,7 +17,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<dlc::graph::GraphDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
-                  mlir::math::MathDialect, mlir::tensor::TensorDialect>();
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect,
+                  mlir::nvgpu::NVGPUDialect, mlir::vector::VectorDialect>();
   dlc::codegen::registerCodegenDialects(registry);
   dlc::codegen::registerCodegenPasses();
   return mlir::asMainReturnCode(
