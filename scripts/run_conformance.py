@@ -287,7 +287,7 @@ def main():
                             "(--update-expected)" % (t, args.expected))
     if args.emu_check:
         raced = [r["test"] for r in results
-                 if "race check" in r["reason"]]
+                 if "gpu-emu race check" in r["reason"]]
         print("gpu-emu checking mode (%s): %d of %d tests raced%s" % (
             args.emu_check, len(raced), len(results),
             ": " + ", ".join(raced[:20]) if raced else ""))

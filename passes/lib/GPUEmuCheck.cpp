@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -300,6 +301,33 @@ LogicalResult LaunchCheck::instrument(Operation *clone, Value thread) {
       count = store.getVectorType().getRank() == 1
                   ? store.getVectorType().getNumElements()
                   : -1;
+    } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      // Contiguous copies (scalar work in one-thread launches): every
+      // element read, every element written.
+      auto contiguous = [&](Value m) {
+        auto t = cast<MemRefType>(m.getType());
+        return memref::isStaticShapeAndContiguousRowMajor(t) &&
+               elementBytes(t.getElementType());
+      };
+      Value from = copy.getSource(), to = copy.getTarget();
+      if (bufferName(from).empty() && bufferName(to).empty())
+        continue;
+      if (!contiguous(from) || !contiguous(to))
+        return op->emitError("dlc-gpu-launch-to-loops: the race check "
+                             "handles copies of contiguous static memrefs "
+                             "only");
+      OpBuilder b(op);
+      int64_t n = cast<MemRefType>(from.getType()).getNumElements();
+      SmallVector<Value> zeros(
+          cast<MemRefType>(from.getType()).getRank(),
+          arith::ConstantIndexOp::create(b, op->getLoc(), 0));
+      if (!bufferName(from).empty())
+        emitAccess(b, op, from, zeros, n, false, thread);
+      zeros.assign(cast<MemRefType>(to.getType()).getRank(),
+                   arith::ConstantIndexOp::create(b, op->getLoc(), 0));
+      if (!bufferName(to).empty())
+        emitAccess(b, op, to, zeros, n, true, thread);
+      continue;
     } else {
       // Any other op touching tracked memory cannot be checked.
       auto effects = dyn_cast<MemoryEffectOpInterface>(op);

@@ -120,6 +120,24 @@ func.func @g(%a: memref<128xf32>) {
 
 // -----
 
+// A copy of contiguous memrefs (scalar work in a one-thread launch) reads
+// every element of its source and writes every element of its target.
+// CHECK-LABEL: func.func @c(
+// CHECK: func.call @dlc_emu_access(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c8_i64, %c1_i64, %c0_i64{{.*}}, %{{.+}})
+// CHECK: func.call @dlc_emu_access(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c8_i64{{.*}}, %c1_i64{{.*}}, %c1_i64{{.*}}, %{{.+}})
+// CHECK-NEXT: memref.copy
+func.func @c(%a: memref<i64>, %b: memref<i64>) {
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    memref.copy %a, %b : memref<i64> to memref<i64>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
 // An access the check cannot describe element by element is an error.
 func.func @h(%a: memref<8x8xf32>) {
   %c0 = arith.constant 0 : index
