@@ -3,10 +3,12 @@
 
     scripts/compare_models.py --dlc-run build/bin/dlc-run [--target cpu]
         [--models resnet50,mobilenet_v2,bert_base] [--rtol 1e-4] [--atol 1e-4]
-        [--report-stack-frames]
+        [--report-stack-frames] [--emu-check races]
 
 --target is dlc-run's: cpu (default), gpu-emu (the GPU-mapped kernels run
-on the host) or cuda:sm_XY on a machine with a GPU.
+on the host) or cuda:sm_XY on a machine with a GPU. --emu-check (gpu-emu)
+is passed on to dlc-run: `races` also fails a model on any race between
+the threads of a block (its checking mode; see README).
 
 Each model of scripts/export_models.py (exported into .cache/models when
 missing) gets random inputs from a fixed seed (images: standard normal;
@@ -68,6 +70,8 @@ def main():
     parser.add_argument("--atol", default="1e-4")
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument("--report-stack-frames", action="store_true")
+    parser.add_argument("--emu-check", default="",
+                        help="gpu-emu checking mode for dlc-run, e.g. races")
     args = parser.parse_args()
 
     names = [m for m in args.models.split(",") if m]
@@ -98,7 +102,8 @@ def main():
                 [args.dlc_run, path, "--target=" + args.target, "--test-dir", d,
                  "--rtol", args.rtol, "--atol", args.atol] +
                 (["--report-stack-frames"] if args.report_stack_frames
-                 else []),
+                 else []) +
+                (["--emu-check=" + args.emu_check] if args.emu_check else []),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 timeout=args.timeout)
             took = time.time() - start
@@ -107,8 +112,11 @@ def main():
         if proc.returncode == 0:
             passed += 1
             print("PASS %s (%s, %.1fs): matches onnxruntime within rtol %s, "
-                  "atol %s%s" % (name, args.target, took, args.rtol, args.atol,
-                                 "; " + frames.group(0) if frames else ""))
+                  "atol %s%s%s" % (name, args.target, took, args.rtol,
+                                   args.atol,
+                                   "; " + frames.group(0) if frames else "",
+                                   "; no races" if "no races" in text
+                                   else ""))
         else:
             failed += 1
             print("FAIL %s (%s, %.1fs)\n    %s" % (

@@ -6,6 +6,7 @@ dlc target and checks the results against an expectation list.
         [--target cpu] [--expected test/conformance/cpu_expected_pass.txt]
         [--report docs/CONFORMANCE.md] [--min-collected 1500]
         [--update-expected] [--report-stack-frames]
+        [--emu-check races] [--subset K]
 
 Each test runs `dlc-run MODEL --target=T --test-dir test_data_set_0` (the
 ONNX default tolerances: rtol 1e-3, atol 1e-7) and ends as
@@ -25,6 +26,12 @@ With --report-stack-frames every dlc-run also measures the stack frames of
 the code it compiled (a frame over 64 KiB, or one that allocates
 dynamically, fails that test) and the run ends with the largest frame
 measured over all tests.
+
+With --emu-check SPEC (target gpu-emu) every dlc-run runs in that checking
+mode (`races`: a race between the threads of a block fails the test with
+"gpu-emu race check: ..."), and the run ends with the number of tests that
+raced. --subset K runs every K-th collected test only (a bounded sample;
+expected passes outside it are not required).
 """
 
 import argparse
@@ -214,10 +221,19 @@ def main():
     parser.add_argument("--report-stack-frames", action="store_true",
                         help="measure every test's stack frames (dlc-run "
                              "--report-stack-frames) and print the largest")
+    parser.add_argument("--emu-check", default="",
+                        help="gpu-emu checking mode for dlc-run, e.g. races")
+    parser.add_argument("--subset", type=int, default=1,
+                        help="run every K-th collected test only")
     args = parser.parse_args()
     base_extra = ["--report-stack-frames"] if args.report_stack_frames else []
+    if args.emu_check:
+        base_extra.append("--emu-check=" + args.emu_check)
 
     tests = [t for t in collect() if args.filter in t[0]]
+    sampled = args.subset > 1
+    if sampled:
+        tests = tests[::args.subset]
     schemas = schema_names()
     results = []
     largest = None
@@ -260,7 +276,7 @@ def main():
         for t in sorted(expected):
             r = by_name.get(t)
             if r is None:
-                if not args.filter:
+                if not args.filter and not sampled:
                     problems.append("expected-pass test %s was not collected"
                                     % t)
             elif r["status"] != "passed":
@@ -269,6 +285,12 @@ def main():
         for t in sorted(passed - expected):
             problems.append("UNEXPECTED PASS %s: add it to %s "
                             "(--update-expected)" % (t, args.expected))
+    if args.emu_check:
+        raced = [r["test"] for r in results
+                 if "gpu-emu race check" in r["reason"]]
+        print("gpu-emu checking mode (%s): %d of %d tests raced%s" % (
+            args.emu_check, len(raced), len(results),
+            ": " + ", ".join(raced[:20]) if raced else ""))
     if len(results) < args.min_collected:
         problems.append("collected %d tests, fewer than the floor %d"
                         % (len(results), args.min_collected))

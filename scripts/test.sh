@@ -14,14 +14,18 @@
 #         and the largest is printed.
 # Step 6: run every node test through the GPU-mapped kernels executed on
 #         the host (target gpu-emu) against
-#         test/conformance/gpu_emu_expected_pass.txt.
+#         test/conformance/gpu_emu_expected_pass.txt, and every 4th of
+#         them again in gpu-emu's checking mode (--emu-check=races: no race
+#         between the threads of a block, the same passes).
 #         The same tests compiled for cuda:sm_80,sm_90 (every kernel through
 #         ptxas) and rocm:gfx942 (linked by ld.lld).
 #         Then the CPU contraction kernels on many shapes against
 #         onnxruntime (scripts/check_cpu_kernels.py).
 # Step 7: export ResNet-50, MobileNetV2 and BERT-base with random weights,
 #         import them, and compare dlc's CPU code and its GPU-mapped
-#         kernels (gpu-emu) with onnxruntime (rtol and atol 1e-4); compile
+#         kernels (gpu-emu; MobileNetV2 and BERT-base also in checking
+#         mode: no races) with
+#         onnxruntime (rtol and atol 1e-4); compile
 #         them for cuda:sm_80,sm_90 (ptxas) and rocm:gfx942 and check every
 #         kernel image (skipped with DLC_SKIP_MODELS=1).
 # Ends with one line "N passed, N failed" over all steps.
@@ -77,6 +81,11 @@ python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
   --report-stack-frames
 step "ONNX node-test conformance (gpu-emu)" $?
 
+python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
+  --target gpu-emu --emu-check races --subset 4 --jobs "$jobs" \
+  --expected test/conformance/gpu_emu_expected_pass.txt
+step "ONNX node tests in gpu-emu checking mode (every 4th; no races)" $?
+
 python3 scripts/gpu_node_tests.py --dlc "$build/bin/dlc" --jobs "$jobs"
 step "CPU-passing node tests compiled for cuda (ptxas) and rocm (ld.lld)" $?
 
@@ -92,6 +101,11 @@ if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
     --target gpu-emu --report-stack-frames
   step "real models against onnxruntime (gpu-emu)" $?
+  # A bounded subset: ResNet-50's kernels are of MobileNetV2's kinds (the
+  # three: scripts/compare_models.py --target gpu-emu --emu-check races).
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
+    --target gpu-emu --emu-check races --models mobilenet_v2,bert_base
+  step "MobileNetV2 and BERT-base in gpu-emu checking mode (no races)" $?
   python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
     --out "$build/gpu-artifacts" --stats-md "$build/gpu-kernels.md"
   step "real models for cuda and rocm (ptxas, llvm-readelf)" $?

@@ -136,6 +136,43 @@ Expected<GPUOptions> parseGPUTarget(StringRef target) {
   return options;
 }
 
+Error parseEmuCheck(StringRef spec, GPUOptions &options) {
+  if (options.vendor != GPUVendor::Emulated)
+    return makeError("--emu-check is for --target=gpu-emu");
+  SmallVector<StringRef> items;
+  spec.split(items, ',');
+  bool order = false;
+  for (StringRef item : items) {
+    item = item.trim();
+    if (item == "races") {
+      options.emuCheckRaces = true;
+      continue;
+    }
+    StringRef value = item;
+    if (!value.consume_front("order="))
+      return makeError("--emu-check: unknown item '" + item +
+                       "' (expected races, order=forward, order=reverse or "
+                       "order=shuffle:SEED)");
+    order = true;
+    auto [kind, seed] = value.split(':');
+    if (kind == "shuffle") {
+      options.emuThreadOrder = "shuffle";
+      options.emuSeed = 0;
+      if (!seed.empty() && seed.getAsInteger(10, options.emuSeed))
+        return makeError("--emu-check: the shuffle seed '" + seed +
+                         "' is not a number");
+    } else if ((kind == "forward" || kind == "reverse") && seed.empty()) {
+      options.emuThreadOrder = kind.str();
+    } else {
+      return makeError("--emu-check: unknown order '" + value +
+                       "' (forward, reverse or shuffle:SEED)");
+    }
+  }
+  if (options.emuCheckRaces && !order)
+    options.emuThreadOrder = "reverse";
+  return Error::success();
+}
+
 std::string gpuMappingPipeline(StringRef funcName, int64_t blockSize) {
   return ("builtin.module(dlc-gpu-tile-contractions,dlc-gpu-warp-reductions,"
           "convert-linalg-to-parallel-loops,canonicalize,"
@@ -463,7 +500,12 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
     std::string pipeline = llvmLoweringPipeline(forward, /*fromLinalg=*/false);
     StringRef rest = pipeline;
     rest.consume_front("builtin.module(");
-    if (failed(runPipeline(module, "builtin.module(dlc-gpu-launch-to-loops," +
+    std::string emulate =
+        "dlc-gpu-launch-to-loops{check-races=" +
+        std::string(options.emuCheckRaces ? "1" : "0") +
+        " thread-order=" + options.emuThreadOrder +
+        " seed=" + std::to_string(options.emuSeed) + "}";
+    if (failed(runPipeline(module, "builtin.module(" + emulate + "," +
                                        rest.str())))
       return makeError("lowering the emulated kernels failed");
   } else {

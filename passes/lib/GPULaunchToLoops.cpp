@@ -5,11 +5,15 @@
 // it, and the kernel body runs unchanged. Barriers split the body into
 // phases, each its own loop over the threads. Workgroup memory, private
 // memory and the slots of subgroup reductions are heap buffers allocated
-// once per block and freed after it.
+// once per block and freed after it. In checking mode every access of
+// workgroup and global memory also calls the runtime's race checker
+// (GPUEmuCheck.cpp) and the threads of a phase run in a chosen order.
 //
 //===----------------------------------------------------------------------===//
 
+#include "GPUEmuCheck.h"
 #include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -20,6 +24,8 @@ namespace dlc {
 } // namespace dlc
 
 using namespace mlir;
+using dlc::emu::CheckOptions;
+using dlc::emu::LaunchCheck;
 
 namespace {
 
@@ -32,7 +38,10 @@ bool containsBarrier(Operation *op) {
 /// Emulates one launch.
 class Emulator {
 public:
-  explicit Emulator(gpu::LaunchOp launch) : launch(launch) {}
+  Emulator(gpu::LaunchOp launch, dlc::emu::SiteTable &sites,
+           const CheckOptions &options, std::string kernel)
+      : launch(launch), options(options),
+        check(sites, options, launch, std::move(kernel)) {}
 
   LogicalResult run() {
     if (launch.getAsyncToken() || !launch.getAsyncDependencies().empty() ||
@@ -54,6 +63,8 @@ public:
         b, loc, ValueRange{zero, zero, zero},
         ValueRange{grid.x, grid.y, grid.z}, ValueRange{one, one, one});
     b.setInsertionPoint(blocks.getBody()->getTerminator());
+    if (options.needsState())
+      check.begin(blocks, block);
     IRMapping map;
     gpu::KernelDim3 ids = launch.getBlockIds();
     map.map(ids.x, blocks.getInductionVars()[0]);
@@ -72,9 +83,11 @@ public:
     // whose frames must stay small (dlc-check-stack-frames).
     blockBody = blocks.getBody();
     // Workgroup memory: one buffer per block.
-    for (BlockArgument arg : launch.getWorkgroupAttributions()) {
+    for (auto [i, arg] : llvm::enumerate(launch.getWorkgroupAttributions())) {
       auto type = cast<MemRefType>(arg.getType());
-      map.map(arg, allocate(loc, type.getShape(), type.getElementType()));
+      Value buffer = allocate(loc, type.getShape(), type.getElementType());
+      check.trackWorkgroup(buffer, i, type);
+      map.map(arg, buffer);
     }
     // Private memory: one slot per thread (indexed by the linear thread id
     // through a subview made in every phase).
@@ -101,6 +114,8 @@ public:
       ops.push_back(&op);
     if (failed(emitPhases(ops, map, b)))
       return failure();
+    if (options.needsState())
+      check.endBlock(b, loc);
     for (Value buffer : buffers)
       memref::DeallocOp::create(b, loc, buffer);
     launch.erase();
@@ -141,6 +156,7 @@ private:
       if (isa<gpu::BarrierOp>(op)) {
         if (failed(flush()))
           return failure();
+        check.barrier(b, op->getLoc());
         continue;
       }
       if (auto reduce = dyn_cast<gpu::SubgroupReduceOp>(op)) {
@@ -158,6 +174,8 @@ private:
           return failure();
         if (failed(combineClusters(reduce, in, out, b)))
           return failure();
+        // The check counts the reduction as a barrier of the whole block.
+        check.barrier(b, op->getLoc());
         continue;
       }
       if (!containsBarrier(op)) {
@@ -312,9 +330,35 @@ private:
     return success();
   }
 
+  /// Checking mode: one loop over the positions of the phase, each
+  /// running the thread the chosen order puts there.
+  OpBuilder emitLinearThreads(OpBuilder &outer, IRMapping &map) {
+    Location loc = launch.getLoc();
+    Value bxy = arith::MulIOp::create(outer, loc, block.x, block.y);
+    Value n = arith::MulIOp::create(outer, loc, bxy, block.z);
+    check.phaseOrder(outer, loc);
+    auto loop = scf::ForOp::create(outer, loc, zero, n, one);
+    OpBuilder b(loop.getBody()->getTerminator());
+    Value linear = check.threadAt(b, loc, loop.getInductionVar(), n);
+    gpu::KernelDim3 threadIds = launch.getThreadIds();
+    map.map(threadIds.x, arith::RemUIOp::create(b, loc, linear, block.x));
+    map.map(threadIds.y,
+            arith::RemUIOp::create(
+                b, loc, arith::DivUIOp::create(b, loc, linear, block.x),
+                block.y));
+    map.map(threadIds.z, arith::DivUIOp::create(b, loc, linear, bxy));
+    currentLinear = linear;
+    return b;
+  }
+
   /// One phase: for tz, for ty, for tx (x fastest, as in a warp).
   LogicalResult emitThreads(ArrayRef<Operation *> ops, IRMapping &blockMap,
                             OpBuilder &outer) {
+    if (options.linearThreads()) {
+      IRMapping map = blockMap;
+      OpBuilder b = emitLinearThreads(outer, map);
+      return emitPhaseBody(ops, map, b);
+    }
     Location loc = launch.getLoc();
     auto tz = scf::ForOp::create(outer, loc, zero, block.z, one);
     OpBuilder b(tz.getBody()->getTerminator());
@@ -341,6 +385,16 @@ private:
               block.x),
           tx.getInductionVar());
       currentLinear = linear;
+    }
+    return emitPhaseBody(ops, map, b);
+  }
+
+  /// The ops of a phase inside the loop over its threads.
+  LogicalResult emitPhaseBody(ArrayRef<Operation *> ops, IRMapping &map,
+                              OpBuilder &b) {
+    Location loc = launch.getLoc();
+    Value linear = currentLinear;
+    {
       for (auto &[arg, slots] : privateSlots) {
         auto type = cast<MemRefType>(slots.getType());
         int64_t rank = type.getRank();
@@ -357,6 +411,7 @@ private:
                          sizes, strides));
       }
     }
+    SmallVector<Operation *> clones;
     for (Operation *op : ops) {
       // Values from earlier phases (and from above, inside regions).
       llvm::SetVector<Value> used(op->getOperands().begin(),
@@ -364,6 +419,16 @@ private:
       getUsedValuesDefinedAbove(op->getRegions(), used);
       for (Value v : used) {
         Value m;
+        if (isa<nvgpu::DeviceAsyncTokenType>(v.getType()) &&
+            !map.contains(v)) {
+          // Tokens only order the async ops, which the emulation drops.
+          Value placeholder = UnrealizedConversionCastOp::create(
+                                  b, loc, v.getType(), ValueRange{})
+                                  .getResult(0);
+          map.map(v, placeholder);
+          placeholders.push_back(placeholder);
+          continue;
+        }
         if (failed(materialize(v, map, b, true, m)))
           return failure();
       }
@@ -374,8 +439,17 @@ private:
                                 ValueRange{currentLinear});
         continue;
       }
-      b.clone(*op, map);
+      Operation *clone = b.clone(*op, map);
+      if (options.races && failed(check.instrument(clone, currentLinear)))
+        return failure();
+      clones.push_back(clone);
     }
+    if (failed(check.lowerAsyncCopies(clones, currentLinear)))
+      return failure();
+    for (Value p : placeholders)
+      if (p.use_empty())
+        p.getDefiningOp()->erase();
+    placeholders.clear();
     currentLinear = nullptr;
     return success();
   }
@@ -383,6 +457,9 @@ private:
   static constexpr int64_t kBufferAlignment = 64;
 
   gpu::LaunchOp launch;
+  const CheckOptions &options;
+  LaunchCheck check;
+  SmallVector<Value> placeholders;
   /// The body of the parallel loop over the blocks and the heap buffers
   /// allocated in it.
   Block *blockBody = nullptr;
@@ -402,11 +479,35 @@ struct GPULaunchToLoopsPass
   using GPULaunchToLoopsBase::GPULaunchToLoopsBase;
 
   void runOnOperation() override {
+    CheckOptions options;
+    options.races = checkRaces;
+    options.seed = seed;
+    if (threadOrder == "forward")
+      options.order = dlc::emu::ThreadOrder::Forward;
+    else if (threadOrder == "reverse")
+      options.order = dlc::emu::ThreadOrder::Reverse;
+    else if (threadOrder == "shuffle")
+      options.order = dlc::emu::ThreadOrder::Shuffle;
+    else {
+      getOperation().emitError("dlc-gpu-launch-to-loops: thread-order must "
+                               "be forward, reverse or shuffle, not '")
+          << threadOrder << "'";
+      return signalPassFailure();
+    }
     SmallVector<gpu::LaunchOp> launches;
     getOperation().walk([&](gpu::LaunchOp op) { launches.push_back(op); });
-    for (gpu::LaunchOp launch : launches)
-      if (failed(Emulator(launch).run()))
+    dlc::emu::SiteTable sites(getOperation());
+    // Kernel names as gpu-kernel-outlining gives them on the GPU targets:
+    // F_kernel, then F_kernel_0, F_kernel_1, ... per function F.
+    llvm::StringMap<int> perFunction;
+    for (gpu::LaunchOp launch : launches) {
+      auto fn = launch->getParentOfType<FunctionOpInterface>();
+      std::string base = (fn ? fn.getName().str() : "kernel") + "_kernel";
+      int n = perFunction[base]++;
+      std::string kernel = n == 0 ? base : base + "_" + std::to_string(n - 1);
+      if (failed(Emulator(launch, sites, options, kernel).run()))
         return signalPassFailure();
+    }
   }
 };
 

@@ -67,8 +67,21 @@ public:
                     const void *weights) override {
     CpuExecCtx ctx;
     ctx.pool = pool.get();
-    int32_t code = model.info->entry(buffers, arena, weights, &ctx);
-    return code == 0 ? DLC_OK : entryFailed(model.info, code);
+    EmuCheckLog log;
+    int32_t code;
+    {
+      ScopedEmuCheckLog scope(&log);
+      code = model.info->entry(buffers, arena, weights, &ctx);
+    }
+    if (code != 0)
+      return entryFailed(model.info, code);
+    if (int64_t races = log.races.load())
+      return fail(DLC_ERROR_RACE,
+                  "model '%s': gpu-emu race check: %s (%lld racing "
+                  "access(es) in %lld launch(es))",
+                  modelName(model.info), log.first, (long long)races,
+                  (long long)log.launches.load());
+    return DLC_OK;
   }
 
 private:

@@ -55,6 +55,29 @@ const char *modelName(const dlc_model_info *info);
 /// DLC_ERROR_INTERNAL "model entry failed with code N (model 'NAME')".
 dlc_status entryFailed(const dlc_model_info *info, int32_t code);
 
+/// The races the gpu-emu checking mode found during one CPU run
+/// (EmuCheck.cpp): the first race's report and the counts.
+struct EmuCheckLog {
+  std::atomic<int64_t> races{0};
+  std::atomic<int64_t> launches{0};
+  std::atomic<bool> hasFirst{false};
+  char first[lastErrorSize] = "";
+};
+
+/// The log of the CPU entry running on this thread (nullptr outside one);
+/// set by the CPU backend around the entry.
+EmuCheckLog *activeEmuCheckLog();
+class ScopedEmuCheckLog {
+public:
+  explicit ScopedEmuCheckLog(EmuCheckLog *log);
+  ~ScopedEmuCheckLog();
+  ScopedEmuCheckLog(const ScopedEmuCheckLog &) = delete;
+  ScopedEmuCheckLog &operator=(const ScopedEmuCheckLog &) = delete;
+
+private:
+  EmuCheckLog *saved;
+};
+
 /// What a backend keeps for one model. The base holds the descriptor (the
 /// CPU needs nothing more); GPU backends derive from it to keep the model's
 /// stream, loaded module, kernel handles and captured graph. Destroyed

@@ -95,6 +95,8 @@ const char *dlc_status_string(dlc_status s) {
     return "device error";
   case DLC_ERROR_INTERNAL:
     return "internal error";
+  case DLC_ERROR_RACE:
+    return "race";
   }
   return "unknown status";
 }

@@ -52,10 +52,11 @@ int main(void) {
   // CHECK-NEXT: status 4 i/o error
   // CHECK-NEXT: status 5 device error
   // CHECK-NEXT: status 6 internal error
-  // CHECK-NEXT: status 7 unknown status
+  // CHECK-NEXT: status 7 race
+  // CHECK-NEXT: status 8 unknown status
   {
     int s;
-    for (s = 0; s <= 7; ++s)
+    for (s = 0; s <= 8; ++s)
       printf("status %d %s\n", s, dlc_status_string((dlc_status)s));
   }
   // CHECK-NEXT: dtype 0 unknown 0

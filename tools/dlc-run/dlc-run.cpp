@@ -132,6 +132,16 @@ void printProfile(const std::vector<dlc::codegen::KernelInfo> &kernels,
            << k.kind << " [" << nodes << "] " << k.strategy << "\n";
   }
 }
+cl::opt<std::string> emuCheck(
+    "emu-check",
+    cl::desc("--target=gpu-emu checking mode: 'races' fails the run on "
+             "accesses of workgroup or global memory by two threads of a "
+             "block between two barriers (and reads before an async copy's "
+             "wait) and runs each phase's threads in reverse; "
+             "'order=forward|reverse|shuffle:SEED' sets the thread order "
+             "(comma-separated, e.g. races,order=shuffle:7)"),
+    cl::value_desc("races[,order=...]"), cl::init(""), cl::cat(runCategory));
+
 cl::opt<bool> reportStackFrames(
     "report-stack-frames",
     cl::desc("Print the largest stack frame of the compiled code; fail if "
@@ -439,10 +449,15 @@ int main(int argc, char **argv) {
     if (!parsed)
       return fail(toString(parsed.takeError()));
     gpu = *parsed;
+    if (!emuCheck.empty())
+      if (Error e = dlc::codegen::parseEmuCheck(emuCheck, *gpu))
+        return fail(toString(std::move(e)));
     if (device.getNumOccurrences() == 0 &&
         gpu->vendor != dlc::codegen::GPUVendor::Emulated)
       device = gpu->vendor == dlc::codegen::GPUVendor::NVIDIA ? "cuda" : "hip";
   }
+  if (!emuCheck.empty() && !gpu)
+    return fail("--emu-check is for --target=gpu-emu");
   if (testDir.empty() && inputFiles.empty() && repeat <= 1)
     return fail("nothing to do: give --test-dir DIR, --input NAME=FILE or "
                 "--repeat N");
@@ -536,6 +551,22 @@ int main(int argc, char **argv) {
   runtimeSymbols[(*jit)->mangleAndIntern("dlc_gpu_launch")] = {
       orc::ExecutorAddr::fromPtr(&dlc_gpu_launch),
       JITSymbolFlags::Exported | JITSymbolFlags::Callable};
+  // The race check of gpu-emu (runtime/lib/EmuCheck.cpp).
+  for (auto [name, fn] : std::initializer_list<std::pair<const char *, void *>>{
+           {"dlc_emu_launch_begin", (void *)&dlc_emu_launch_begin},
+           {"dlc_emu_launch_end", (void *)&dlc_emu_launch_end},
+           {"dlc_emu_block_begin", (void *)&dlc_emu_block_begin},
+           {"dlc_emu_block_end", (void *)&dlc_emu_block_end},
+           {"dlc_emu_phase_order", (void *)&dlc_emu_phase_order},
+           {"dlc_emu_thread_at", (void *)&dlc_emu_thread_at},
+           {"dlc_emu_barrier", (void *)&dlc_emu_barrier},
+           {"dlc_emu_access", (void *)&dlc_emu_access},
+           {"dlc_emu_async_copy", (void *)&dlc_emu_async_copy},
+           {"dlc_emu_async_commit", (void *)&dlc_emu_async_commit},
+           {"dlc_emu_async_wait", (void *)&dlc_emu_async_wait}})
+    runtimeSymbols[(*jit)->mangleAndIntern(name)] = {
+        orc::ExecutorAddr::fromPtr(fn),
+        JITSymbolFlags::Exported | JITSymbolFlags::Callable};
   if (profile) {
     profileMs.assign(kernels.size(), 0.0);
     runtimeSymbols[(*jit)->mangleAndIntern("dlc_profile_enter")] = {
@@ -663,6 +694,8 @@ int main(int argc, char **argv) {
   dlc_device_destroy(dev);
   if (status)
     return status;
+  if (gpu && gpu->emuCheckRaces)
+    outs() << "dlc-run: gpu-emu race check: no races\n";
 
   if (profile)
     printProfile(kernels, std::max(1u, unsigned(repeat)), times);

@@ -79,6 +79,16 @@ cl::opt<int64_t> gpuBlockSize(
              "model chooses per kernel)"),
     cl::value_desc("N"), cl::init(0), cl::cat(dlcCategory));
 
+cl::opt<std::string> emuCheck(
+    "emu-check",
+    cl::desc("--target=gpu-emu checking mode: 'races' reports accesses of "
+             "workgroup or global memory by two threads of a block between "
+             "two barriers (and reads before an async copy's wait), and "
+             "runs the threads of each phase in reverse; "
+             "'order=forward|reverse|shuffle:SEED' sets the thread order "
+             "(comma-separated, e.g. races,order=shuffle:7)"),
+    cl::value_desc("races[,order=...]"), cl::init(""), cl::cat(dlcCategory));
+
 cl::opt<std::string> saveImagesDir(
     "save-images",
     cl::desc("GPU targets: also write every kernel image the library embeds "
@@ -424,6 +434,9 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
   options.cudaPath = cudaPath;
   options.blockSize = gpuBlockSize;
   options.measureStackFrames = reportStackFrames;
+  if (!emuCheck.empty())
+    if (Error e = dlc::codegen::parseEmuCheck(emuCheck, options))
+      return fail(toString(std::move(e)));
   if (kind == EmitKind::Linalg) {
     if (failed(dlc::codegen::lowerToLinalg(module)))
       return 1;
@@ -579,6 +592,8 @@ int main(int argc, char **argv) {
         dlc::codegen::sanitizeIdentifier(modelName) != modelName)
       return fail("--name '" + modelName +
                   "' is not a C identifier (letters, digits, '_')");
+    if (!emuCheck.empty() && target != "gpu-emu")
+      return fail("--emu-check is for --target=gpu-emu");
     if (target != "cpu") {
       auto gpu = dlc::codegen::parseGPUTarget(target);
       if (!gpu)

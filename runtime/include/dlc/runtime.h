@@ -50,7 +50,8 @@ typedef enum dlc_status {
   DLC_ERROR_UNSUPPORTED = 3,      /* device not built, newer ABI version */
   DLC_ERROR_IO = 4,               /* weights file missing, short or unreadable */
   DLC_ERROR_DEVICE = 5,           /* the device failed (e.g. thread start) */
-  DLC_ERROR_INTERNAL = 6          /* the model entry returned non-zero */
+  DLC_ERROR_INTERNAL = 6,         /* the model entry returned non-zero */
+  DLC_ERROR_RACE = 7              /* gpu-emu checking mode found a race */
 } dlc_status;
 
 /* Element types use the ONNX TensorProto numbering. */
@@ -233,6 +234,48 @@ void dlc_parallel_for(void *ctx, int64_t n, dlc_parallel_body body,
 void dlc_gpu_launch(void *ctx, int32_t kernel, uint32_t gx, uint32_t gy,
                     uint32_t gz, uint32_t bx, uint32_t by, uint32_t bz,
                     uint32_t shared_bytes, void **params);
+
+/* gpu-emu checking mode (dlc --target=gpu-emu --emu-check=races): called
+   by the emulated kernels, never by applications. A launch handle lives
+   from dlc_emu_launch_begin to dlc_emu_launch_end (on the thread that runs
+   the entry), a block handle from dlc_emu_block_begin to dlc_emu_block_end
+   (on one worker thread). `thread` is the linear thread id in the block;
+   `addr` and `base` are the accessed element's address and the start of
+   the accessed memref; `site` is "kernel\x1fbuffer\x1fnode\x1fop". Races are
+   reported at dlc_emu_launch_end: inside dlc_model_run the run then fails
+   with DLC_ERROR_RACE and the first race as its message; without a run
+   (the entry called directly) the report goes to stderr. A handle that
+   could not be allocated is NULL and every call with it does nothing. */
+enum {
+  DLC_EMU_CHECK_RACES = 1,  /* flags: record accesses, report races */
+  DLC_EMU_ORDER_REVERSE = 2, /* threads of a phase last to first */
+  DLC_EMU_ORDER_SHUFFLE = 4  /* a seeded permutation per phase and block */
+};
+void *dlc_emu_launch_begin(const char *kernel, int64_t bx, int64_t by,
+                           int64_t bz, int64_t flags, int64_t seed);
+void dlc_emu_launch_end(void *launch);
+void *dlc_emu_block_begin(void *launch, int64_t x, int64_t y, int64_t z);
+void dlc_emu_block_end(void *block);
+/* Before each loop over the threads: the next phase's order. */
+void dlc_emu_phase_order(void *block);
+/* The thread that runs at `position` of the current phase. */
+int64_t dlc_emu_thread_at(void *block, int64_t position);
+/* A gpu.barrier: the accesses before it no longer race with those after. */
+void dlc_emu_barrier(void *block);
+void dlc_emu_access(void *block, int64_t thread, uintptr_t addr,
+                    uintptr_t base, int64_t elem_bytes, int64_t count,
+                    int64_t is_write, const char *site);
+/* nvgpu.device_async_copy of dst_count elements (src_count read, the rest
+   zero): pending until the thread's dlc_emu_async_wait completes its
+   group, which copies. */
+void dlc_emu_async_copy(void *block, int64_t thread, uintptr_t dst,
+                        uintptr_t dst_base, uintptr_t src, uintptr_t src_base,
+                        int64_t elem_bytes, int64_t dst_count,
+                        int64_t src_count, const char *dst_site,
+                        const char *src_site);
+void dlc_emu_async_commit(void *block, int64_t thread);
+/* Completes the thread's committed groups but the newest `keep`. */
+void dlc_emu_async_wait(void *block, int64_t thread, int64_t keep);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -34,7 +34,18 @@ struct GPUOptions {
   int64_t blockSize = 0;
   /// Record the stack frames of the host object's functions.
   bool measureStackFrames = false;
+  /// gpu-emu checking mode (--emu-check): report races between the threads
+  /// of a block; the order of the threads in each phase ("forward",
+  /// "reverse" or "shuffle" with `emuSeed`).
+  bool emuCheckRaces = false;
+  std::string emuThreadOrder = "forward";
+  int64_t emuSeed = 0;
 };
+
+/// Parses an --emu-check value into `options`: a comma-separated list of
+/// `races` and `order=forward|reverse|shuffle[:SEED]` (races alone means
+/// order=reverse). Only for the gpu-emu target.
+llvm::Error parseEmuCheck(llvm::StringRef spec, GPUOptions &options);
 
 /// Parses a --target value: "cuda:sm_80[,sm_90...]", "rocm:gfx942[,...]"
 /// or "gpu-emu".

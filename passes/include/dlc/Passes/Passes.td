@@ -387,9 +387,33 @@ def GPULaunchToLoops : Pass<"dlc-gpu-launch-to-loops", "mlir::ModuleOp"> {
     the slots of each cluster are combined in lane order and every lane
     reads its cluster's result. A kernel that passes any other value
     across a barrier, or has several blocks, is rejected.
+
+    `nvgpu.device_async_copy` copies at once (its group and wait ops do
+    nothing) unless the race check is on.
+
+    Checking mode (`check-races`): every access of workgroup memory and of
+    global memory (memrefs from outside the launch) calls the runtime's
+    `dlc_emu_access` with the thread, the address and a site string
+    (kernel, buffer, ONNX node, op); `gpu.barrier` calls `dlc_emu_barrier`.
+    A write and another thread's access of the same element between two
+    barriers is a race, reported when the launch ends. Asynchronous copies
+    become pending writes, done at their `nvgpu.device_async_wait`; an
+    access of their destination before then is a race. `thread-order`
+    (`forward`, `reverse`, `shuffle`, with `seed`) sets the order of the
+    threads inside each phase; it is available without the check too.
   }];
+  let options = [
+    Option<"checkRaces", "check-races", "bool", "false",
+           "Record every shared and global access and report races">,
+    Option<"threadOrder", "thread-order", "std::string", "\"forward\"",
+           "Order of the threads in a phase: forward, reverse or shuffle">,
+    Option<"seed", "seed", "int64_t", "0",
+           "Seed of the shuffled thread order">,
+  ];
   let dependentDialects = ["mlir::scf::SCFDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect"];
 }
 
 def GPUPrepareMath : Pass<"dlc-gpu-prepare-math", "mlir::ModuleOp"> {
