@@ -14,6 +14,9 @@
 #include "dlc/Passes/GPUCostModel.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_GPUTILECONTRACTIONS
@@ -23,6 +26,118 @@ namespace dlc {
 using namespace mlir;
 
 namespace {
+
+/// The elementwise consumer of a product's result C, applied to the
+/// accumulators before the store: C is a fresh buffer that only its fill,
+/// the product, the consumer and deallocations use, the consumer reads it
+/// through an identity map, writes its own output through one, computes
+/// with arith / math on scalars only, and nothing with memory effects
+/// runs between the product and it.
+struct Epilogue {
+  linalg::GenericOp op;
+  linalg::FillOp fill;
+  unsigned cInput = 0;
+};
+
+/// The buffer a memref views and the bytes it may touch there: the arena
+/// view it comes from (through reshapes, subviews and casts) with that
+/// view's constant offset and size, or an allocation as a whole.
+struct Bytes {
+  Value root;
+  int64_t begin = 0, end = 0;
+};
+std::optional<Bytes> bytesOf(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::SubViewOp,
+            memref::CastOp, memref::ReinterpretCastOp>(def)) {
+      v = def->getOperand(0);
+      continue;
+    }
+    break;
+  }
+  // An allocation, or a function argument (the model's inputs, outputs,
+  // arena and weights are distinct buffers): whole.
+  if (v.getDefiningOp<memref::AllocOp>() || isa<BlockArgument>(v))
+    return Bytes{v, 0, INT64_MAX};
+  if (auto view = v.getDefiningOp<memref::ViewOp>()) {
+    auto shift = getConstantIntValue(view.getByteShift());
+    auto t = view.getType();
+    if (!shift || !t.hasStaticShape() || !t.getElementType().isIntOrFloat())
+      return std::nullopt;
+    int64_t size = t.getNumElements() *
+                   std::max<int64_t>(1, t.getElementTypeBitWidth() / 8);
+    return Bytes{view.getSource(), *shift, *shift + size};
+  }
+  return std::nullopt;
+}
+
+/// Whether `a` and `b` may share bytes (unknown counts as yes).
+bool mayOverlap(Value a, Value b) {
+  auto x = bytesOf(a), y = bytesOf(b);
+  if (!x || !y)
+    return true;
+  if (x->root != y->root)
+    return false;
+  return x->begin < y->end && y->begin < x->end;
+}
+
+std::optional<Epilogue> findEpilogue(linalg::LinalgOp product, Value C) {
+  // A buffer of its own (an allocation, or its place in the arena).
+  if (!C.getDefiningOp<memref::AllocOp>() && !C.getDefiningOp<memref::ViewOp>())
+    return std::nullopt;
+  Epilogue e;
+  for (OpOperand &use : C.getUses()) {
+    Operation *u = use.getOwner();
+    if (u == product.getOperation() || isa<memref::DeallocOp>(u))
+      continue;
+    if (auto f = dyn_cast<linalg::FillOp>(u);
+        f && f.getOutputs()[0] == C && !e.fill) {
+      e.fill = f;
+      continue;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(u);
+    if (!g || e.op || !g.hasPureBufferSemantics() || g.getNumDpsInits() != 1 ||
+        g.getNumReductionLoops() != 0 || !g.isDpsInput(&use) ||
+        llvm::count(g->getOperands(), C) != 1)
+      return std::nullopt;
+    e.op = g;
+    e.cInput = use.getOperandNumber();
+  }
+  if (!e.op || !e.fill || e.op->getBlock() != product->getBlock() ||
+      !product->isBeforeInBlock(e.op) || !e.fill->isBeforeInBlock(product))
+    return std::nullopt;
+  for (Operation *p = product->getNextNode(); p != e.op.getOperation();
+       p = p->getNextNode())
+    if (!isMemoryEffectFree(p) && !isa<memref::AllocOp>(p))
+      return std::nullopt;
+  SmallVector<AffineMap> maps = e.op.getIndexingMapsArray();
+  if (!maps[e.cInput].isIdentity() || !maps.back().isIdentity())
+    return std::nullopt;
+  // The memory plan ran before this pass: the epilogue's output may have
+  // been given the bytes of a product input that died at the product.
+  // Fused, the product reads its inputs while the output is written.
+  Value out = e.op.getDpsInits()[0];
+  for (Value in : product.getDpsInputs())
+    if (mayOverlap(out, in))
+      return std::nullopt;
+  for (Value v : e.op->getOperands()) {
+    auto t = dyn_cast<MemRefType>(v.getType());
+    if (!t || !t.hasStaticShape() || !t.getElementType().isIntOrFloat())
+      return std::nullopt;
+  }
+  Block &body = e.op.getRegion().front();
+  if (!body.getArguments().back().use_empty())
+    return std::nullopt;
+  for (Operation &p : body.without_terminator()) {
+    if (!isa<arith::ArithDialect, math::MathDialect>(p.getDialect()) ||
+        p.getNumRegions() != 0)
+      return std::nullopt;
+    for (Type t : p.getResultTypes())
+      if (!t.isIntOrFloat())
+        return std::nullopt;
+  }
+  return e;
+}
 
 struct Builder {
   OpBuilder &b;
@@ -117,7 +232,11 @@ struct GPUTileContractionsPass
     int64_t threads = t.threads();
     int64_t colThreads = t.tileN / t.threadN;
 
-    OpBuilder ob(op);
+    // With an epilogue the kernel runs where the epilogue was (its inputs
+    // and output are defined there; nothing between touches memory).
+    std::optional<Epilogue> epi =
+        fuseEpilogues ? findEpilogue(op, C) : std::nullopt;
+    OpBuilder ob(epi ? epi->op.getOperation() : op.getOperation());
     Builder h{ob, op.getLoc()};
     Location loc = op.getLoc();
     MLIRContext *ctx = ob.getContext();
@@ -270,7 +389,8 @@ struct GPUTileContractionsPass
       });
       gpu::BarrierOp::create(b, loc);
     }
-    // C += acc, guarded at the edges.
+    // C += acc, guarded at the edges; with an epilogue, out = epilogue(fill
+    // value + acc, its other inputs) instead, and C is never written.
     k.loop(t.threadM, [&](Value i) {
       k.loop(t.threadN, [&](Value j) {
         Value gm = k.add(k.add(rowBase, tRow), i);
@@ -283,13 +403,48 @@ struct GPUTileContractionsPass
         delinearize(mDims, gm, ivs);
         delinearize(nDims, gn, ivs);
         SmallVector<Value> idx = apply(maps[2], ivs);
-        Value c = memref::LoadOp::create(b, loc, C, idx);
         Value v = memref::LoadOp::create(b, loc, acc, ValueRange{i, j});
-        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, c, v),
-                                C, idx);
+        if (!epi) {
+          Value c = memref::LoadOp::create(b, loc, C, idx);
+          memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, c, v),
+                                  C, idx);
+          return;
+        }
+        // The epilogue's space is C's (identity map): its inputs are read
+        // at their maps of C's indices.
+        Value val = arith::AddFOp::create(b, loc, epi->fill.getInputs()[0], v);
+        SmallVector<AffineMap> emaps = epi->op.getIndexingMapsArray();
+        Block &body = epi->op.getRegion().front();
+        IRMapping map;
+        for (auto [n, in] : llvm::enumerate(epi->op.getDpsInputs())) {
+          if (n == epi->cInput) {
+            map.map(body.getArgument(n), val);
+            continue;
+          }
+          map.map(body.getArgument(n),
+                  memref::LoadOp::create(b, loc, in, apply(emaps[n], idx)));
+        }
+        for (Operation &p : body.without_terminator())
+          b.clone(p, map);
+        Value out = map.lookupOrDefault(
+            cast<linalg::YieldOp>(body.getTerminator()).getOperand(0));
+        memref::StoreOp::create(b, loc, out, epi->op.getDpsInits()[0], idx);
       });
     });
     op->erase();
+    if (epi) {
+      launch->setLoc(
+          FusedLoc::get(ctx, {launch->getLoc(), epi->op->getLoc()}));
+      epi->op->erase();
+      // C is only filled now: drop it.
+      Operation *alloc = C.getDefiningOp();
+      epi->fill->erase();
+      for (Operation *u : llvm::make_early_inc_range(C.getUsers()))
+        if (isa<memref::DeallocOp>(u))
+          u->erase();
+      if (alloc->use_empty())
+        alloc->erase();
+    }
     return success();
   }
 

@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
@@ -286,6 +287,14 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
       affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
       linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
       linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+      // exp (softmax) and the other transcendental functions as
+      // polynomials that LLVM vectorizes, instead of a libm call per
+      // element (as in the contraction kernels' epilogues).
+      populateMathPolynomialApproximationPatterns(
+          patterns, [](StringRef name) {
+            return name == "erf" || name == "tanh" || name == "exp" ||
+                   name == "expm1" || name == "log" || name == "log1p";
+          });
       GreedyRewriteConfig config;
       config.setScope(&loop->getRegion(0));
       if (failed(applyPatternsGreedily(loop->getRegion(0), std::move(patterns),

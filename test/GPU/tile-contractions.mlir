@@ -69,3 +69,66 @@ func.func @f(%a: memref<1x512xf32>, %b: memref<512x1000xf32>, %c: memref<1x1000x
   linalg.matmul ins(%d, %d : memref<64x64xf16>, memref<64x64xf16>) outs(%e : memref<64x64xf16>)
   return
 }
+
+// -----
+
+// The epilogue: a bias + ReLU consumer of the product's own zero-filled
+// buffer is applied to the accumulators and stored into its output; the
+// fill, the consumer and the product's buffer disappear.
+// CHECK-LABEL: func.func @epilogue(
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK: math.fma
+// CHECK: %[[ACC:.+]] = memref.load %{{.+}}[%{{.+}}, %{{.+}}] : memref<4x4xf32, #gpu.address_space<private>>
+// CHECK: %[[V:.+]] = arith.addf %{{.+}}, %[[ACC]] : f32
+// CHECK: %[[B:.+]] = memref.load %arg2[%{{.+}}] : memref<90xf32>
+// CHECK: %[[S:.+]] = arith.addf %[[V]], %[[B]] : f32
+// CHECK: %[[R:.+]] = arith.maximumf %[[S]], %{{.+}} : f32
+// CHECK: memref.store %[[R]], %arg3[
+// CHECK-NOT: linalg.generic
+// CHECK: return
+#i2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @epilogue(%a: memref<100x70xf32>, %b: memref<70x90xf32>, %bias: memref<90xf32>, %out: memref<100x90xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<100x90xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<100x90xf32>)
+  linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x90xf32>) outs(%c : memref<100x90xf32>)
+  linalg.generic {indexing_maps = [#i2, #col, #i2], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<100x90xf32>, memref<90xf32>) outs(%out : memref<100x90xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A consumer whose output may share bytes with a product input (the memory
+// plan ran before: here both are views of one arena at the same offset)
+// stays a kernel of its own.
+// CHECK-LABEL: func.func @epilogue_aliasing(
+// CHECK: gpu.launch
+// CHECK: memref.store %{{.+}}, %[[C:.+]][
+// CHECK: linalg.generic
+#i2b = affine_map<(d0, d1) -> (d0, d1)>
+func.func @epilogue_aliasing(%arena: memref<131072xi8>, %b: memref<70x90xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %o0 = arith.constant 0 : index
+  %o1 = arith.constant 65536 : index
+  %a = memref.view %arena[%o0][] : memref<131072xi8> to memref<100x70xf32>
+  %c = memref.view %arena[%o1][] : memref<131072xi8> to memref<100x90xf32>
+  %out = memref.view %arena[%o0][] : memref<131072xi8> to memref<100x90xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<100x90xf32>)
+  linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x90xf32>) outs(%c : memref<100x90xf32>)
+  linalg.generic {indexing_maps = [#i2b, #i2b], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<100x90xf32>) outs(%out : memref<100x90xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}

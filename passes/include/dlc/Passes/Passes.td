@@ -320,8 +320,15 @@ def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
     outside the matrices), synchronize, and each thread accumulates its
     threadM x threadN sub-tile in private memory with fused multiply-adds;
     at the end C += the accumulators. Smaller products are left to
-    `dlc-gpu-map-loops`.
+    `dlc-gpu-map-loops`. With `fuse-epilogues`, the product's elementwise
+    consumer (bias, activation, residual add: its kernel group's epilogue)
+    is applied to the accumulators instead and stored into its output;
+    the consumer and the product's own buffer disappear.
   }];
+  let options = [
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
+           "Apply the elementwise consumer to the accumulators">,
+  ];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
