@@ -206,17 +206,34 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
                              StringRef kind, int64_t bytes) {
     auto l = cast<linalg::LinalgOp>(root);
     SmallVector<int64_t> ranges = l.getStaticLoopRanges();
-    int64_t k = ranges.size() - 1;
-    int64_t rows = 1;
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
+      return success();
+    // The rows: the leading parallel loops. The loops after them must all
+    // be reductions (tiling a reduction loop across tasks is not thread
+    // safe); an all-parallel root keeps its innermost loop whole.
+    SmallVector<utils::IteratorType> iters = l.getIteratorTypesArray();
+    int64_t n = ranges.size(), k = 0;
+    while (k < n && iters[k] == utils::IteratorType::parallel)
+      ++k;
+    if (k == n)
+      k = n - 1;
+    for (int64_t i = k; i < n; ++i)
+      if (iters[i] == utils::IteratorType::parallel && k != n - 1)
+        return success();
+    if (k <= 0)
+      return success();
+    int64_t rows = 1, rowElems = 1;
     for (int64_t i = 0; i < k; ++i)
       rows *= ranges[i];
+    for (int64_t i = k; i < n; ++i)
+      rowElems *= ranges[i];
     int64_t elemBytes = 4;
     if (auto t = dyn_cast<RankedTensorType>(root->getResult(0).getType()))
       elemBytes = std::max<int64_t>(
           1, t.getElementType().getIntOrFloatBitWidth() / 8);
     dlc::cpu::CPUTargetInfo info;
     int64_t tile =
-        dlc::cpu::chooseRowTile(info, rows, ranges[k] * elemBytes, threads);
+        dlc::cpu::chooseRowTile(info, rows, rowElems * elemBytes, threads);
     // Whole tiles only (static shapes in the tile): a divisor of the
     // innermost row loop, or whole multiples of it.
     if (tile < ranges[k - 1]) {
@@ -236,7 +253,8 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
       sizes.insert(sizes.begin(), rewriter.getIndexAttr(s));
       left = ranges[i] >= left ? 1 : left / ranges[i];
     }
-    sizes.push_back(rewriter.getIndexAttr(0));
+    for (int64_t i = k; i < n; ++i)
+      sizes.push_back(rewriter.getIndexAttr(0));
     int64_t tasks = 1;
     for (int64_t i = 0; i < k; ++i) {
       int64_t s = *getConstantIntValue(sizes[i]);
@@ -265,8 +283,7 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
         scf::tileConsumerAndFuseProducersUsingSCF(
             rewriter, cast<TilingInterface>(root), options);
     if (failed(result))
-      return root->emitError("dlc-lower-kernels: cannot tile the ")
-             << kind << " kernel over its rows";
+      return success(); // left as loops over the whole op
     for (OpResult r : root->getResults())
       if (Value repl = result->replacements.lookup(r))
         rewriter.replaceAllUsesWith(r, repl);
@@ -316,7 +333,7 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
     loop->walk([&](linalg::LinalgOp) { ++fused; });
     std::string strategy;
     llvm::raw_string_ostream os(strategy);
-    os << "row tiles: " << tile << " of " << rows << " rows (" << ranges[k]
+    os << "row tiles: " << tile << " of " << rows << " rows (" << rowElems
        << " elements each) per task, " << tasks << " tasks; " << fused
        << " ops fused in the tile";
     tiled->setAttr("dlc.kind", rewriter.getStringAttr(kind));
