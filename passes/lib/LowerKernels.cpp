@@ -320,6 +320,30 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
       DominanceInfo dom(loop);
       eliminateCommonSubExpressions(rewriter, dom, loop);
     }
+    // The row reductions may be reassociated: LLVM then vectorizes them
+    // (several vector accumulators) instead of one scalar add chain per row.
+    // In a softmax the row maximum may also ignore NaNs (nnan, so that it
+    // vectorizes as a plain max): a NaN in the row makes exp(x - max), the
+    // sum and every output of the row NaN either way.
+    arith::FastMathFlags flags = arith::FastMathFlags::reassoc;
+    if (kind == "softmax")
+      flags = flags | arith::FastMathFlags::nnan;
+    loop->walk([&](linalg::GenericOp g) {
+      if (g.getNumReductionLoops() == 0)
+        return;
+      g.getRegion().walk([&](Operation *p) {
+        auto fm = dyn_cast<arith::ArithFastMathInterface>(p);
+        if (!fm)
+          return;
+        arith::FastMathFlags f = flags;
+        if (!isa<arith::MaximumFOp, arith::MinimumFOp>(p))
+          f = arith::FastMathFlags::reassoc;
+        p->setAttr(fm.getFastMathAttrName(),
+                   arith::FastMathFlagsAttr::get(
+                       rewriter.getContext(),
+                       fm.getFastMathFlagsAttr().getValue() | f));
+      });
+    });
     Operation *tiled = nullptr;
     loop->walk([&](linalg::LinalgOp op) {
       for (Value r : op->getResults())
