@@ -109,11 +109,14 @@ def main():
             took = time.time() - start
         text = proc.stdout.decode(errors="replace").strip()
         frames = re.search(r"stack frames: .*", text)
+        l2 = [float(v) for v in re.findall(r"relative L2 error ([0-9.e+-]+|inf|nan)", text)]
         if proc.returncode == 0:
             passed += 1
             print("PASS %s (%s, %.1fs): matches onnxruntime within rtol %s, "
-                  "atol %s%s%s" % (name, args.target, took, args.rtol,
+                  "atol %s%s%s%s" % (name, args.target, took, args.rtol,
                                    args.atol,
+                                   "; relative L2 error at most %.3g" % max(l2)
+                                   if l2 else "",
                                    "; " + frames.group(0) if frames else "",
                                    "; no races" if "no races" in text
                                    else ""))

@@ -25,6 +25,7 @@
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -58,6 +59,12 @@ cl::opt<double> rtol("rtol", cl::desc("Relative tolerance (default 1e-3)"),
                      cl::init(1e-3), cl::cat(runCategory));
 cl::opt<double> atol("atol", cl::desc("Absolute tolerance (default 1e-7)"),
                      cl::init(1e-7), cl::cat(runCategory));
+cl::opt<double> maxRelL2(
+    "max-rel-l2",
+    cl::desc("Pass a floating-point output when its relative L2 error "
+             "||got - want|| / ||want|| is at most E, instead of the "
+             "elementwise --rtol/--atol test (for low-precision runs)"),
+    cl::value_desc("E"), cl::init(0), cl::cat(runCategory));
 cl::opt<unsigned> repeat("repeat",
                          cl::desc("Run N times and print the timing"),
                          cl::init(1), cl::cat(runCategory));
@@ -367,9 +374,24 @@ std::string indexString(size_t flat, ArrayRef<int64_t> shape) {
   return shapeString(idx);
 }
 
+/// Error metrics of one floating-point output against its reference.
+struct ErrorMetrics {
+  double maxAbs = 0, maxRel = 0, relL2 = 0, cosine = 1;
+};
+
+std::string metricsString(StringRef name, const ErrorMetrics &m) {
+  return formatv("output '{0}': max abs error {1}, max rel error {2}, "
+                 "relative L2 error {3}, cosine similarity {4}",
+                 name, format("%.3g", m.maxAbs), format("%.3g", m.maxRel),
+                 format("%.3g", m.relL2), format("%.9f", m.cosine))
+      .str();
+}
+
 /// Compares `got` with `want`; returns false and prints the worst element
-/// on a mismatch.
-bool compare(const HostTensor &got, const HostTensor &want) {
+/// on a mismatch. Floating-point outputs also get their error metrics in
+/// `lines` (printed by the caller).
+bool compare(const HostTensor &got, const HostTensor &want,
+             std::vector<std::string> &lines) {
   if (got.dtype != want.dtype || got.shape != want.shape) {
     errs() << "output '" << got.name << "': the model gives "
            << dlc_dtype_name(got.dtype) << shapeString(got.shape)
@@ -382,8 +404,31 @@ bool compare(const HostTensor &got, const HostTensor &want) {
                  got.dtype == DLC_FLOAT16 || got.dtype == DLC_BFLOAT16);
   double worstExcess = 0;
   size_t worst = 0, bad = 0;
+  ErrorMetrics m;
+  double diff2 = 0, want2 = 0, got2 = 0, dot = 0;
   for (size_t i = 0; i < n; ++i) {
     double g = elementAsDouble(got, i), w = elementAsDouble(want, i);
+    if (!exact) {
+      double d = std::fabs(g - w);
+      if (std::isnan(g) != std::isnan(w) || (!std::isnan(g) && g != w &&
+                                             (std::isinf(g) || std::isinf(w))))
+        d = INFINITY;
+      else if (std::isnan(g) || g == w)
+        d = 0;
+      m.maxAbs = std::max(m.maxAbs, d);
+      if (w != 0 && std::isfinite(w))
+        m.maxRel = std::max(m.maxRel, d / std::fabs(w));
+      else if (d > 0)
+        m.maxRel = INFINITY;
+      if (std::isfinite(g) && std::isfinite(w)) {
+        diff2 += (g - w) * (g - w);
+        want2 += w * w;
+        got2 += g * g;
+        dot += g * w;
+      } else if (d > 0) {
+        diff2 = INFINITY;
+      }
+    }
     bool ok;
     double excess;
     if (std::isnan(w) || std::isnan(g)) {
@@ -406,6 +451,23 @@ bool compare(const HostTensor &got, const HostTensor &want) {
         worstExcess = excess;
         worst = i;
       }
+    }
+  }
+  if (!exact) {
+    m.relL2 = want2 > 0 ? std::sqrt(diff2 / want2) : std::sqrt(diff2);
+    m.cosine = (got2 > 0 && want2 > 0) ? dot / std::sqrt(got2 * want2)
+               : (got2 == want2)      ? 1.0
+                                      : 0.0;
+    if (std::isinf(diff2))
+      m.cosine = NAN;
+    lines.push_back(metricsString(got.name, m));
+    if (maxRelL2 > 0) {
+      if (m.relL2 <= maxRelL2)
+        return true;
+      errs() << "output '" << got.name << "': relative L2 error "
+             << format("%.3g", m.relL2) << " exceeds --max-rel-l2 "
+             << format("%g", double(maxRelL2)) << "\n";
+      return false;
     }
   }
   if (!bad)
@@ -458,6 +520,13 @@ int main(int argc, char **argv) {
   }
   if (!emuCheck.empty() && !gpu)
     return fail("--emu-check is for --target=gpu-emu");
+  if (maxRelL2.getNumOccurrences() &&
+      !(maxRelL2 > 0 && std::isfinite(double(maxRelL2)))) {
+    char value[32];
+    std::snprintf(value, sizeof(value), "%g", double(maxRelL2));
+    return fail("--max-rel-l2 must be a positive number, got " +
+                Twine(value));
+  }
   if (testDir.empty() && inputFiles.empty() && repeat <= 1)
     return fail("nothing to do: give --test-dir DIR, --input NAME=FILE or "
                 "--repeat N");
@@ -712,11 +781,20 @@ int main(int argc, char **argv) {
       return fail("the test folder has " + Twine(references.size()) +
                   " outputs, the model " + Twine(outputs.size()));
     bool ok = true;
+    std::vector<std::string> lines;
     for (size_t i = 0; i < outputs.size(); ++i)
-      ok &= compare(outputs[i], references[i]);
-    if (!ok)
+      ok &= compare(outputs[i], references[i], lines);
+    if (!ok) {
+      for (const std::string &l : lines)
+        errs() << l << "\n";
       return 1;
-    outs() << "dlc-run: " << outputs.size() << " output(s) match\n";
+    }
+    outs() << "dlc-run: " << outputs.size() << " output(s) match";
+    if (maxRelL2 > 0)
+      outs() << format(" (relative L2 error at most %g)", double(maxRelL2));
+    outs() << "\n";
+    for (const std::string &l : lines)
+      outs() << l << "\n";
     return 0;
   }
   // Without references, print a summary of each output.
