@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dlc/Passes/OpInfo.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
@@ -27,14 +28,7 @@ namespace {
 
 /// "node 'NAME' (op)" when the location names an ONNX node, else "op".
 std::string describe(Operation *op) {
-  std::string node;
-  op->getLoc()->walk([&](Location loc) {
-    if (auto name = dyn_cast<NameLoc>(loc)) {
-      node = name.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
+  std::string node = dlc::onnxNodeOf(op);
   std::string opName = op->getName().getStringRef().str();
   return node.empty() ? "'" + opName + "'"
                       : "node '" + node + "' (" + opName + ")";

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dlc/Passes/OpInfo.h"
 #include "dlc/Passes/Passes.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -31,31 +32,18 @@ void nodeNames(Location loc, llvm::SetVector<StringRef> &names) {
   });
 }
 
-int64_t bytesOf(Type t) {
-  auto m = dyn_cast<MemRefType>(t);
-  if (!m || !m.hasStaticShape() || !m.getElementType().isIntOrFloat())
-    return 0;
-  return m.getNumElements() *
-         std::max<int64_t>(1, m.getElementType().getIntOrFloatBitWidth() / 8);
-}
-
 /// Kind, strategy, FLOPs and bytes of an op without a strategy attribute.
 void describeOp(Operation *op, std::string &kind, std::string &strategy,
                 int64_t &flops, int64_t &bytes) {
   bytes = 0;
   for (Value v : op->getOperands())
-    bytes += bytesOf(v.getType());
+    bytes += dlc::staticBytes(v.getType());
   flops = 0;
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
-    int64_t iterations = 1;
-    for (int64_t r : linalgOp.getStaticLoopRanges())
-      iterations *= ShapedType::isDynamic(r) ? 1 : r;
+    int64_t iterations = dlc::staticIterations(linalgOp);
     int64_t arith = 0;
     if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-      for (Operation &p : generic.getRegion().front().without_terminator())
-        if (isa<arith::ArithDialect, math::MathDialect>(p.getDialect()) &&
-            !isa<arith::ConstantOp, arith::IndexCastOp>(p))
-          ++arith;
+      arith = dlc::payloadArith(generic);
       bool hasIndex = !generic.getRegion().front().getOps<linalg::IndexOp>().empty();
       if (linalgOp.getNumReductionLoops() > 0) {
         kind = "reduction";

@@ -153,13 +153,10 @@ void foldUnitExpands(func::FuncOp fn) {
   }
 }
 
-/// Whether all users of `op`'s results are in `members` (or are `extra`).
-bool usedOnlyBy(Operation *op, const llvm::SetVector<Operation *> &members,
-                Operation *extra = nullptr) {
-  for (Operation *u : op->getUsers())
-    if (u != extra && !members.contains(u))
-      return false;
-  return true;
+/// Whether all users of `op`'s results are in `members`.
+bool usedOnlyBy(Operation *op, const llvm::SetVector<Operation *> &members) {
+  return llvm::all_of(op->getUsers(),
+                      [&](Operation *u) { return members.contains(u); });
 }
 
 /// The single user of `op`'s single result, or null.

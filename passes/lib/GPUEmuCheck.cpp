@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GPUEmuCheck.h"
+#include "dlc/Passes/OpInfo.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -63,19 +64,6 @@ func::FuncOp SiteTable::helper(StringRef name, unsigned numArgs,
 }
 
 namespace {
-
-/// The ONNX node of `op`, from its location ("" when none).
-std::string nodeOf(Operation *op) {
-  std::string node;
-  op->getLoc()->walk([&](Location loc) {
-    if (auto name = dyn_cast<NameLoc>(loc)) {
-      node = name.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return node;
-}
 
 std::optional<int64_t> elementBytes(Type t) {
   if (isa<IndexType>(t))
@@ -232,7 +220,7 @@ std::string LaunchCheck::bufferName(Value memref) {
 }
 
 std::string LaunchCheck::siteText(Operation *op, Value memref) {
-  return kernel + "\x1f" + bufferName(memref) + "\x1f" + nodeOf(op) + "\x1f" +
+  return kernel + "\x1f" + bufferName(memref) + "\x1f" + dlc::onnxNodeOf(op) + "\x1f" +
          op->getName().getStringRef().str();
 }
 

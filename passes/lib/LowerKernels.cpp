@@ -24,6 +24,7 @@
 #include "dlc/Dialect/Kernel/KernelOps.h"
 #include "dlc/Passes/CPUCostModel.h"
 #include "dlc/Passes/Kernels.h"
+#include "dlc/Passes/OpInfo.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -46,30 +47,10 @@ using namespace dlc;
 
 namespace {
 
-int64_t tensorBytes(Type t) {
-  auto r = dyn_cast<RankedTensorType>(t);
-  if (!r || !r.hasStaticShape() || !r.getElementType().isIntOrFloat())
-    return 0;
-  return r.getNumElements() *
-         std::max<int64_t>(1, r.getElementType().getIntOrFloatBitWidth() / 8);
-}
-
-/// Arithmetic of one execution of a linalg op's payload, times its
-/// iterations.
+/// Arithmetic of a linalg op: its payload's ops times its iterations.
 int64_t flopsOf(Operation *op) {
-  auto l = dyn_cast<linalg::LinalgOp>(op);
   auto g = dyn_cast<linalg::GenericOp>(op);
-  if (!l || !g)
-    return 0;
-  int64_t iterations = 1;
-  for (int64_t r : l.getStaticLoopRanges())
-    iterations *= ShapedType::isDynamic(r) ? 1 : r;
-  int64_t arith = 0;
-  for (Operation &p : g.getRegion().front().without_terminator())
-    if (isa<arith::ArithDialect, math::MathDialect>(p.getDialect()) &&
-        !isa<arith::ConstantOp, arith::IndexCastOp>(p))
-      ++arith;
-  return iterations * arith;
+  return g ? dlc::payloadArith(g) * dlc::staticIterations(g) : 0;
 }
 
 struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
@@ -87,9 +68,9 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
     std::string kind = group.getKind().str();
     int64_t bytes = 0;
     for (Value v : group.getInputs())
-      bytes += tensorBytes(v.getType());
+      bytes += dlc::staticBytes(v.getType());
     for (Value v : group.getResults())
-      bytes += tensorBytes(v.getType());
+      bytes += dlc::staticBytes(v.getType());
     // Inline the body before the group.
     Block &body = group.getBodyBlock();
     Operation *root = group.getRoot();
@@ -175,13 +156,16 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
         SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
         maps.back() = inv.compose(maps.back());
         rewriter.setInsertionPoint(generic);
+        // The destination must be available at the product: defined before
+        // it, or an empty that can move there.
         Value dest = tg.getDpsInits()[0];
-        if (auto d = dest.getDefiningOp(); d && d->isBeforeInBlock(generic)) {
-          // already available
-        } else if (auto e = dest.getDefiningOp<tensor::EmptyOp>()) {
-          e->moveBefore(generic);
-        } else {
+        Operation *d = dest.getDefiningOp();
+        if (!d)
           return success();
+        if (!d->isBeforeInBlock(generic)) {
+          if (!isa<tensor::EmptyOp>(d))
+            return success();
+          d->moveBefore(generic);
         }
         auto newFill = linalg::FillOp::create(rewriter, fill.getLoc(),
                                               fill.getInputs()[0], dest);
