@@ -3,6 +3,8 @@
 #               [TARGET_DEVICE cpu]           dlc --target: cpu, cuda:sm_80[,sm_90],
 #                                             rocm:gfx942, gpu-emu
 #               [WEIGHTS embedded|external]   where the weights go
+#               [PRECISION fp32|tf32|fp16|bf16]  products and convolutions
+#                                             (dlc --precision; default fp32)
 #               [INPUT_SHAPES NAME=DIMS ...]  static shapes of symbolic inputs
 #               [OPTIONS ...])                more dlc flags
 #
@@ -12,7 +14,7 @@
 # is all an application needs. The model is recompiled when it or dlc
 # changes.
 function(dlc_add_model target model)
-  cmake_parse_arguments(ARG "" "NAME;TARGET_DEVICE;WEIGHTS"
+  cmake_parse_arguments(ARG "" "NAME;TARGET_DEVICE;WEIGHTS;PRECISION"
                         "INPUT_SHAPES;OPTIONS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "dlc_add_model: unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
@@ -26,6 +28,12 @@ function(dlc_add_model target model)
   endif()
   if(NOT ARG_WEIGHTS)
     set(ARG_WEIGHTS embedded)
+  endif()
+  if(NOT ARG_PRECISION)
+    set(ARG_PRECISION fp32)
+  endif()
+  if(NOT ARG_PRECISION MATCHES "^(fp32|tf32|fp16|bf16)$")
+    message(FATAL_ERROR "dlc_add_model: PRECISION must be fp32, tf32, fp16 or bf16, got '${ARG_PRECISION}'")
   endif()
   if(NOT DEFINED DLC_EXECUTABLE)
     message(FATAL_ERROR "dlc_add_model: DLC_EXECUTABLE is not set (use find_package(dlc))")
@@ -45,7 +53,7 @@ function(dlc_add_model target model)
     OUTPUT ${outputs}
     COMMAND "${DLC_EXECUTABLE}" "${model}" "--target=${ARG_TARGET_DEVICE}"
             -o "${dir}" --name "${ARG_NAME}" "--weights=${ARG_WEIGHTS}"
-            ${shape_flags} ${ARG_OPTIONS}
+            "--precision=${ARG_PRECISION}" ${shape_flags} ${ARG_OPTIONS}
     DEPENDS "${model}" "${DLC_EXECUTABLE}"
     COMMENT "dlc: compiling ${ARG_NAME} for ${ARG_TARGET_DEVICE}"
     VERBATIM)

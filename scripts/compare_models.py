@@ -72,6 +72,14 @@ def main():
     parser.add_argument("--report-stack-frames", action="store_true")
     parser.add_argument("--emu-check", default="",
                         help="gpu-emu checking mode for dlc-run, e.g. races")
+    parser.add_argument("--precision", default="fp32",
+                        help="dlc-run --precision (fp32, tf32, fp16, bf16)")
+    parser.add_argument("--max-rel-l2", default="",
+                        help="pass on each output's relative L2 error "
+                             "instead of rtol/atol (for low precision)")
+    parser.add_argument("--min-cosine", type=float, default=None,
+                        help="also require each output's cosine similarity "
+                             "to onnxruntime's to be at least this")
     args = parser.parse_args()
 
     names = [m for m in args.models.split(",") if m]
@@ -98,9 +106,11 @@ def main():
                 with open(os.path.join(d, "output_%d.pb" % i), "wb") as f:
                     f.write(t.SerializeToString())
             start = time.time()
+            criterion = (["--max-rel-l2", args.max_rel_l2] if args.max_rel_l2
+                         else ["--rtol", args.rtol, "--atol", args.atol])
             proc = subprocess.run(
                 [args.dlc_run, path, "--target=" + args.target, "--test-dir", d,
-                 "--rtol", args.rtol, "--atol", args.atol] +
+                 "--precision=" + args.precision] + criterion +
                 (["--report-stack-frames"] if args.report_stack_frames
                  else []) +
                 (["--emu-check=" + args.emu_check] if args.emu_check else []),
@@ -110,20 +120,32 @@ def main():
         text = proc.stdout.decode(errors="replace").strip()
         frames = re.search(r"stack frames: .*", text)
         l2 = [float(v) for v in re.findall(r"relative L2 error ([0-9.e+-]+|inf|nan)", text)]
-        if proc.returncode == 0:
+        cosines = [float(v) for v in
+                   re.findall(r"cosine similarity ([0-9.e+-]+|nan)", text)]
+        low_cosine = (args.min_cosine is not None and
+                      (not cosines or not min(cosines) >= args.min_cosine))
+        what = (("relative L2 error %s" % args.max_rel_l2)
+                if args.max_rel_l2 else
+                "rtol %s, atol %s" % (args.rtol, args.atol))
+        if proc.returncode == 0 and not low_cosine:
             passed += 1
-            print("PASS %s (%s, %.1fs): matches onnxruntime within rtol %s, "
-                  "atol %s%s%s%s" % (name, args.target, took, args.rtol,
-                                   args.atol,
+            print("PASS %s (%s, %s, %.1fs): matches onnxruntime within %s%s%s"
+                  "%s%s" % (name, args.target, args.precision, took, what,
                                    "; relative L2 error at most %.3g" % max(l2)
                                    if l2 else "",
+                                   "; cosine similarity at least %.6f" %
+                                   min(cosines) if cosines else "",
                                    "; " + frames.group(0) if frames else "",
                                    "; no races" if "no races" in text
                                    else ""))
         else:
             failed += 1
-            print("FAIL %s (%s, %.1fs)\n    %s" % (
-                name, args.target, took, "\n    ".join(text.splitlines()[-5:])))
+            print("FAIL %s (%s, %s, %.1fs)%s\n    %s" % (
+                name, args.target, args.precision, took,
+                " cosine similarity %s below %s" % (
+                    min(cosines) if cosines else "missing", args.min_cosine)
+                if low_cosine else "",
+                "\n    ".join(text.splitlines()[-5:])))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

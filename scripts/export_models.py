@@ -9,7 +9,8 @@
 Models (all with random weights from a fixed seed, batch 1, static shapes,
 exported with the TorchScript exporter, dynamo=False, opset 17):
   resnet50      torchvision ResNet-50, input float[1,3,224,224]
-  mobilenet_v2  torchvision MobileNetV2, input float[1,3,224,224]
+  mobilenet_v2  torchvision MobileNetV2, input float[1,3,224,224]; its
+                BatchNorm statistics calibrated on random inputs
   bert_base     BERT-base encoder (12 layers, hidden 768, 12 heads,
                 intermediate 3072, vocabulary 30522), inputs int64[1,128]
                 input_ids and attention_mask; Hugging Face transformers'
@@ -118,12 +119,32 @@ def plain_bert(torch):
 # Builders: (module, example inputs, input names, output names, description)
 # ---------------------------------------------------------------------------
 
+def calibrate_batch_norm(net, torch):
+    """Sets the BatchNorm statistics from random inputs, as training would.
+    With torchvision's initialization and unit running variances,
+    MobileNetV2's activations shrink about tenfold per stage (logits near
+    1e-9, below what fp16 can hold); a trained network's normalizations
+    keep them near unit scale, and so do these statistics."""
+    gen = torch.Generator().manual_seed(SEED + 1)
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None  # a cumulative average over the batches
+    net.train()
+    with torch.no_grad():
+        for _ in range(4):
+            net(torch.randn(8, 3, 224, 224, generator=gen))
+    net.eval()
+
+
 def build(name, torch, bert_impl="auto"):
     torch.manual_seed(SEED)
     if name in ("resnet50", "mobilenet_v2"):
         import torchvision
         net = getattr(torchvision.models, name)(weights=None)
         x = torch.randn(1, 3, 224, 224)
+        if name == "mobilenet_v2":
+            calibrate_batch_norm(net, torch)
         return net, (x,), ["input"], ["logits"], "torchvision " + name
     if name == "bert_base":
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -199,7 +199,16 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
   return sig;
 }
 
-LogicalResult lowerToLinalg(ModuleOp module, bool mergeProducts) {
+Error checkPrecision(StringRef precision) {
+  if (precision == "fp32" || precision == "tf32" || precision == "fp16" ||
+      precision == "bf16")
+    return Error::success();
+  return makeError("--precision must be fp32, tf32, fp16 or bf16, got '" +
+                   precision + "'");
+}
+
+LogicalResult lowerToLinalg(ModuleOp module, bool mergeProducts,
+                            const PrecisionOptions &precision) {
   PassManager pm(module.getContext());
   pm.addPass(dlc::createFoldBatchNorm());
   if (mergeProducts)
@@ -208,6 +217,13 @@ LogicalResult lowerToLinalg(ModuleOp module, bool mergeProducts) {
   pm.addPass(createCSEPass());
   pm.addPass(createConvertGraphToLinalg());
   pm.addPass(createCanonicalizerPass());
+  if (precision.precision != "fp32" || !precision.keepFp32.empty()) {
+    AssignPrecisionOptions assign;
+    assign.precision = precision.precision;
+    assign.keepFp32.assign(precision.keepFp32.begin(), precision.keepFp32.end());
+    pm.addPass(createAssignPrecision(assign));
+    pm.addPass(createCanonicalizerPass());
+  }
   return pm.run(module);
 }
 
@@ -337,6 +353,8 @@ void readKernels(ModuleOp module, ModelSignature &signature) {
       k.kind = s.str();
     if (auto s = d.getAs<StringAttr>("strategy"))
       k.strategy = s.str();
+    if (auto s = d.getAs<StringAttr>("precision"))
+      k.precision = s.str();
     if (auto i = d.getAs<IntegerAttr>("flops"))
       k.flops = i.getInt();
     if (auto i = d.getAs<IntegerAttr>("bytes"))
@@ -776,7 +794,7 @@ Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
   Expected<ModelSignature> signature = readSignature(module, name);
   if (!signature)
     return signature.takeError();
-  if (failed(lowerToLinalg(module)))
+  if (failed(lowerToLinalg(module, /*mergeProducts=*/true, options.precision)))
     return makeError("lowering to linalg failed");
   if (failed(lowerToLLVMDialect(module, *signature, options)))
     return makeError("lowering to the LLVM dialect failed");

@@ -483,7 +483,8 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
                                                        : 1;
   // The GPU kernels read strided slices of merged products less well
   // than whole tensors: products stay separate there.
-  if (failed(lowerToLinalg(module, /*mergeProducts=*/false)))
+  if (failed(lowerToLinalg(module, /*mergeProducts=*/false,
+                           options.precision)))
     return makeError("lowering to linalg failed");
   if (failed(bufferizeModel(module, sig, /*interchange=*/false)))
     return makeError("bufferization failed");

@@ -79,6 +79,63 @@ void describeOp(Operation *op, std::string &kind, std::string &strategy,
   strategy = "serial loops";
 }
 
+/// The precision a kernel computes in: `dlc.precision` where
+/// dlc-assign-precision (or a kernel strategy) recorded it; for a product
+/// without it, the type its inputs are widened from; else the element type
+/// of what it writes.
+std::string kernelPrecision(Operation *op, StringRef kind) {
+  std::string recorded;
+  op->walk([&](Operation *inner) {
+    if (auto a = inner->getAttrOfType<StringAttr>("dlc.precision")) {
+      recorded = a.str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (!recorded.empty())
+    return recorded;
+  auto name = [](Type t) -> std::string {
+    if (t.isF32())
+      return "fp32";
+    if (t.isF16())
+      return "fp16";
+    if (t.isBF16())
+      return "bf16";
+    if (t.isF64())
+      return "fp64";
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    t.print(os);
+    return s;
+  };
+  if (kind == "contraction" || kind == "convolution") {
+    std::string narrow;
+    op->walk([&](arith::ExtFOp e) {
+      narrow = name(getElementTypeOrSelf(e.getIn().getType()));
+      return WalkResult::interrupt();
+    });
+    if (!narrow.empty())
+      return narrow;
+  }
+  Type written;
+  if (auto d = dyn_cast<DestinationStyleOpInterface>(op);
+      d && d.getNumDpsInits() > 0)
+    written = getElementTypeOrSelf(d.getDpsInits()[0].getType());
+  else
+    op->walk([&](Operation *inner) {
+      if (auto s = dyn_cast<memref::StoreOp>(inner))
+        written = s.getValueToStore().getType();
+      else if (auto v = dyn_cast<vector::TransferWriteOp>(inner))
+        written = getElementTypeOrSelf(v.getVector().getType());
+      else if (auto v = dyn_cast<vector::StoreOp>(inner))
+        written = getElementTypeOrSelf(v.getValueToStore().getType());
+      else
+        return WalkResult::advance();
+      return WalkResult::interrupt();
+    });
+  return written ? name(written) : std::string("-");
+}
+
 struct DescribeKernelsPass
     : dlc::impl::DescribeKernelsBase<DescribeKernelsPass> {
   using DescribeKernelsBase::DescribeKernelsBase;
@@ -144,6 +201,8 @@ struct DescribeKernelsPass
           b.getNamedAttr("nodes", b.getArrayAttr(nodes)),
           b.getNamedAttr("kind", b.getStringAttr(kind)),
           b.getNamedAttr("strategy", b.getStringAttr(strategy)),
+          b.getNamedAttr("precision",
+                         b.getStringAttr(kernelPrecision(op, kind))),
           b.getNamedAttr("flops", b.getI64IntegerAttr(flops)),
           b.getNamedAttr("bytes", b.getI64IntegerAttr(bytes))};
       if (auto t = described->getAttrOfType<DenseI64ArrayAttr>("dlc.tiles"))
@@ -152,6 +211,7 @@ struct DescribeKernelsPass
       for (StringRef a : {"dlc.kind", "dlc.strategy", "dlc.flops", "dlc.bytes",
                           "dlc.tiles"})
         described->removeAttr(a);
+      op->walk([](Operation *inner) { inner->removeAttr("dlc.precision"); });
       if (instrument) {
         b.setInsertionPoint(op);
         Value idv = arith::ConstantIntOp::create(b, op->getLoc(), id, 32);

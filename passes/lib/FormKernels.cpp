@@ -62,7 +62,7 @@ bool dlc::isContractionKernel(Operation *op) {
   if (!l || l.getNumReductionLoops() == 0)
     return false;
   if (auto g = dyn_cast<linalg::GenericOp>(op))
-    return isMulAddPayload(g);
+    return isMulAddPayload(g) || isWideningMulAddPayload(g);
   return linalg::isaContractionOpInterface(l) ||
          linalg::isaConvolutionOpInterface(l);
 }

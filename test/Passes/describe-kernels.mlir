@@ -2,13 +2,14 @@
 // RUN: dlc-opt %s --dlc-describe-kernels="func=main instrument=1" | FileCheck %s --check-prefix=TIMERS
 
 // Every computing top-level op is one kernel, in order, with its nodes,
-// kind and estimates; views and constants are not kernels.
+// kind, precision (recorded by a strategy, or the type written) and
+// estimates; views and constants are not kernels.
 
 // CHECK: module attributes {dlc.kernels = [
-// CHECK-SAME: {bytes = 256 : i64, flops = 0 : i64, id = 0 : i64, kind = "data movement", nodes = ["fill"], strategy = "loops (LLVM-vectorized)"}
-// CHECK-SAME: {bytes = 768 : i64, flops = 1024 : i64, id = 1 : i64, kind = "contraction", nodes = ["mm"], strategy = "loops (LLVM-vectorized)"}
-// CHECK-SAME: {bytes = 512 : i64, flops = 64 : i64, id = 2 : i64, kind = "elementwise", nodes = ["relu"], strategy = "loops (LLVM-vectorized)"}
-// CHECK-SAME: {bytes = 100 : i64, flops = 7 : i64, id = 3 : i64, kind = "convolution", nodes = ["conv", "bias"], strategy = "tiled", tiles = array<i64: 4, 8>}]}
+// CHECK-SAME: {bytes = 256 : i64, flops = 0 : i64, id = 0 : i64, kind = "data movement", nodes = ["fill"], precision = "fp32", strategy = "loops (LLVM-vectorized)"}
+// CHECK-SAME: {bytes = 768 : i64, flops = 1024 : i64, id = 1 : i64, kind = "contraction", nodes = ["mm"], precision = "fp32", strategy = "loops (LLVM-vectorized)"}
+// CHECK-SAME: {bytes = 512 : i64, flops = 64 : i64, id = 2 : i64, kind = "elementwise", nodes = ["relu"], precision = "fp32", strategy = "loops (LLVM-vectorized)"}
+// CHECK-SAME: {bytes = 100 : i64, flops = 7 : i64, id = 3 : i64, kind = "convolution", nodes = ["conv", "bias"], precision = "bf16", strategy = "tiled", tiles = array<i64: 4, 8>}]}
 
 // TIMERS-DAG: func.func private @dlc_profile_enter(i32)
 // TIMERS-DAG: func.func private @dlc_profile_exit(i32)
@@ -42,6 +43,6 @@ func.func @main(%a: memref<8x8xf32>, %b: memref<8x8xf32>, %out: memref<8x8xf32>)
   scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
     scf.reduce
   } {dlc.kind = "convolution", dlc.strategy = "tiled", dlc.flops = 7 : i64,
-     dlc.bytes = 100 : i64, dlc.tiles = array<i64: 4, 8>} loc(fused["conv", "bias"])
+     dlc.bytes = 100 : i64, dlc.tiles = array<i64: 4, 8>, dlc.precision = "bf16"} loc(fused["conv", "bias"])
   return
 }

@@ -94,6 +94,17 @@ cl::opt<std::string> cpuKernels(
     cl::desc("Contractions on --target=cpu: tiled (default) or loops"),
     cl::value_desc("tiled|loops"), cl::init("tiled"), cl::cat(runCategory));
 
+cl::opt<std::string> precisionFlag(
+    "precision",
+    cl::desc("Products and convolutions in fp32 (default), tf32, fp16 or "
+             "bf16 with f32 accumulation (as dlc --precision)"),
+    cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
+    cl::cat(runCategory));
+cl::list<std::string> keepFp32(
+    "keep-fp32", cl::desc("ONNX nodes whose products stay f32"),
+    cl::value_desc("NODE[,NODE...]"), cl::CommaSeparated,
+    cl::cat(runCategory));
+
 // Kernel timers of --profile, called by the instrumented model (which runs
 // its kernels one after another on the calling thread).
 std::vector<double> profileMs;
@@ -569,6 +580,10 @@ int main(int argc, char **argv) {
                 cpuKernels + "'");
   cpu.tileContractions = cpuKernels == "tiled";
   cpu.profile = profile;
+  if (Error e = dlc::codegen::checkPrecision(precisionFlag))
+    return fail(toString(std::move(e)));
+  cpu.precision.precision = precisionFlag;
+  cpu.precision.keepFp32.assign(keepFp32.begin(), keepFp32.end());
   if (profile && gpu)
     return fail("--profile times the kernels of --target=cpu only");
   std::vector<dlc::codegen::KernelInfo> kernels;
@@ -577,6 +592,7 @@ int main(int argc, char **argv) {
   std::vector<dlc::codegen::StackFrame> frames;
   if (gpu) {
     gpu->measureStackFrames = reportStackFrames;
+    gpu->precision = cpu.precision;
     auto compiled = dlc::codegen::compileForGPU(*module, "model", *gpu,
                                                 /*externalWeights=*/false);
     if (!compiled)

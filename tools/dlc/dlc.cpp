@@ -130,6 +130,20 @@ cl::opt<std::string> cpuKernels(
              "(plain loop nests that LLVM vectorizes)"),
     cl::value_desc("tiled|loops"), cl::init("tiled"), cl::cat(dlcCategory));
 
+cl::opt<std::string> precisionFlag(
+    "precision",
+    cl::desc("Precision of the products and convolutions: fp32 (the "
+             "model's, the default), tf32, fp16 or bf16 (inputs in that "
+             "type, accumulation in f32; everything else stays f32)"),
+    cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
+    cl::cat(dlcCategory));
+
+cl::list<std::string> keepFp32(
+    "keep-fp32",
+    cl::desc("ONNX nodes whose products stay f32 under --precision"),
+    cl::value_desc("NODE[,NODE...]"), cl::CommaSeparated,
+    cl::cat(dlcCategory));
+
 cl::opt<std::string> outputPath("o",
                                 cl::desc("Output file ('-' for stdout, the "
                                          "default for --emit=graph)"),
@@ -214,6 +228,14 @@ static int fail(const Twine &message) {
   return 1;
 }
 
+/// --precision and --keep-fp32 (checked in main).
+static dlc::codegen::PrecisionOptions precisionOptions() {
+  dlc::codegen::PrecisionOptions p;
+  p.precision = precisionFlag;
+  p.keepFp32.assign(keepFp32.begin(), keepFp32.end());
+  return p;
+}
+
 /// Prints `module` to -o (a temporary file renamed into place: never a
 /// partial output) or stdout.
 static int printModule(mlir::ModuleOp module, mlir::OpPrintingFlags flags) {
@@ -279,6 +301,7 @@ static int printExplanation(const dlc::codegen::ModelSignature &sig,
       kernels.push_back(llvm::json::Object{
           {"id", int64_t(i)},       {"nodes", std::move(nodes)},
           {"kind", k.kind},         {"strategy", k.strategy},
+          {"precision", k.precision},
           {"tiles", std::move(tiles)}, {"flops", k.flops},
           {"bytes", k.bytes},       {"time_at_peak_us", atPeakUs(k.flops)}});
     }
@@ -301,7 +324,8 @@ static int printExplanation(const dlc::codegen::ModelSignature &sig,
          << format("%.0f", double(peakGflops)) << " GFLOP/s; arena "
          << sig.arenaBytes << " bytes\n";
   for (auto [i, k] : llvm::enumerate(sig.kernels)) {
-    outs() << format("%4zu  %-22s", i, k.kind.c_str());
+    outs() << format("%4zu  %-22s %-4s", i, k.kind.c_str(),
+                     k.precision.c_str());
     outs() << format(" %10.3f MFLOP %9.3f MB %9.1f us  ", double(k.flops) / 1e6,
                      double(k.bytes) / 1e6, atPeakUs(k.flops));
     for (auto [j, n] : llvm::enumerate(k.nodes))
@@ -331,7 +355,9 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   dlc::codegen::CPUOptions cpu;
   cpu.cpu = cpuName;
   cpu.tileContractions = cpuKernels == "tiled";
-  if (failed(dlc::codegen::lowerToLinalg(module)))
+  cpu.precision = precisionOptions();
+  if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/true,
+                                         cpu.precision)))
     return 1;
   if (kind == EmitKind::Linalg)
     return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
@@ -433,12 +459,14 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
                 "0 for the cost model)");
   options.cudaPath = cudaPath;
   options.blockSize = gpuBlockSize;
+  options.precision = precisionOptions();
   options.measureStackFrames = reportStackFrames;
   if (!emuCheck.empty())
     if (Error e = dlc::codegen::parseEmuCheck(emuCheck, options))
       return fail(toString(std::move(e)));
   if (kind == EmitKind::Linalg) {
-    if (failed(dlc::codegen::lowerToLinalg(module)))
+    if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/false,
+                                           options.precision)))
       return 1;
     return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
                                    elideConstants ? elideConstants : 1 << 30));
@@ -549,6 +577,8 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "dlc") << "--elide-constants must be >= 0\n";
     return 1;
   }
+  if (Error e = dlc::codegen::checkPrecision(precisionFlag))
+    return fail(toString(std::move(e)));
 
   mlir::DialectRegistry registry;
   dlc::codegen::registerCodegenDialects(registry);

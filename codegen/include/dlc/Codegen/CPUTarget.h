@@ -46,6 +46,8 @@ struct KernelInfo {
   std::vector<std::string> nodes; ///< ONNX nodes it computes
   std::string kind;               ///< contraction, convolution, elementwise...
   std::string strategy;           ///< how it is compiled
+  std::string precision;          ///< fp32, tf32, fp16, bf16 (products: the
+                                  ///< inputs' type; accumulation is f32)
   std::vector<int64_t> tiles;     ///< CPU contractions: mr, nr, panels/task
   int64_t flops = 0, bytes = 0;
 };
@@ -72,8 +74,20 @@ struct ModelSignature {
   std::vector<KernelInfo> kernels;
 };
 
+/// Which kernels compute in a narrower type (dlc-assign-precision).
+struct PrecisionOptions {
+  /// fp32 (the model's own types), tf32, fp16 or bf16.
+  std::string precision = "fp32";
+  /// ONNX node names whose products stay f32.
+  std::vector<std::string> keepFp32;
+};
+
+/// Checks a --precision value: fp32, tf32, fp16 or bf16.
+llvm::Error checkPrecision(llvm::StringRef precision);
+
 /// Options of the CPU target.
 struct CPUOptions {
+  PrecisionOptions precision;
   std::string cpu = "host";   ///< LLVM CPU name, or "host"
   std::string features;       ///< extra LLVM target features (+avx2,...)
   /// Contractions as register-tiled vector kernels (dlc-cpu-tile-contractions);
@@ -116,7 +130,8 @@ llvm::Expected<ModelSignature> readSignature(mlir::ModuleOp module,
 
 /// graph -> linalg on tensors.
 mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module,
-                                  bool mergeProducts = true);
+                                  bool mergeProducts = true,
+                                  const PrecisionOptions &precision = {});
 /// linalg on tensors -> LLVM dialect. The graph function is renamed to
 /// `<name>_forward` and takes bare pointers: inputs, outputs, the arena, the
 /// weights blob and the runtime's execution context. Fills the signature's arena size and, with external

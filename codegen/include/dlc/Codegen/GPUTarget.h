@@ -24,6 +24,7 @@ enum class GPUVendor { NVIDIA, AMD, Emulated };
 
 struct GPUOptions {
   GPUVendor vendor = GPUVendor::NVIDIA;
+  PrecisionOptions precision;
   /// sm_80, sm_90 (NVIDIA) or gfx942, gfx90a, gfx1100 (AMD); sorted,
   /// without duplicates.
   std::vector<std::string> archs;

@@ -42,6 +42,42 @@ def MergeProducts : Pass<"dlc-merge-products", "mlir::ModuleOp"> {
   }];
 }
 
+def AssignPrecision : Pass<"dlc-assign-precision", "mlir::ModuleOp"> {
+  let summary = "Compute contractions and convolutions in fp16, bf16 or "
+                "tf32 with fp32 accumulation";
+  let description = [{
+    Runs on linalg on tensors, right after the graph lowering, where every
+    product and convolution is one linalg op reading its weights as plain
+    constants. One policy table decides per kernel kind: products and
+    convolutions (`out + a * b` with f32 operands) read their inputs in the
+    chosen type and accumulate in f32; reductions, softmax,
+    normalizations, transcendental functions, every other elementwise op
+    and the model's inputs and outputs stay f32. Constant inputs (weights)
+    are converted once, at compile time (round to nearest even); an
+    activation input gets a cast, placed above the transposes, reshapes
+    and paddings it passes through so those move half the bytes.
+    Products summing fewer than `min-reduction-terms` terms per output
+    (depthwise convolutions) stay f32: memory bound, they gain nothing, and
+    their rounding error does not average out.
+    Nodes named in `keep-fp32` (ONNX node names) stay f32. `tf32` marks
+    the products (`dlc.precision = "tf32"`) without changing their types:
+    the tensor cores read tf32; the CPU and the SIMT GPU kernels compute
+    them in f32. Every demoted product carries `dlc.precision`.
+  }];
+  let options = [
+    Option<"precision", "precision", "std::string", "\"fp32\"",
+           "fp32, tf32, fp16 or bf16">,
+    ListOption<"keepFp32", "keep-fp32", "std::string",
+               "ONNX node names whose products stay f32">,
+    Option<"minReductionTerms", "min-reduction-terms", "int64_t", "32",
+           "Products summing fewer terms per output (depthwise "
+           "convolutions) stay f32">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def ConvertGraphToLinalg : Pass<"convert-graph-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower graph ops to linalg, tensor, arith and math";
   let description = [{
