@@ -214,6 +214,17 @@ static int fail(const Twine &message) {
   return 1;
 }
 
+/// How --emit=linalg and --emit=gpu print: large constants elided at
+/// --elide-constants (0: none), locations with --print-locations (so that
+/// dlc-opt sees the ONNX node names dlc sees).
+static mlir::OpPrintingFlags loweredIRFlags() {
+  mlir::OpPrintingFlags flags;
+  flags.elideLargeElementsAttrs(elideConstants ? elideConstants : 1 << 30);
+  if (printDebugInfo)
+    flags.enableDebugInfo();
+  return flags;
+}
+
 /// Prints `module` to -o (a temporary file renamed into place: never a
 /// partial output) or stdout.
 static int printModule(mlir::ModuleOp module, mlir::OpPrintingFlags flags) {
@@ -334,8 +345,7 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   if (failed(dlc::codegen::lowerToLinalg(module)))
     return 1;
   if (kind == EmitKind::Linalg)
-    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
-                                   elideConstants ? elideConstants : 1 << 30));
+    return printModule(module, loweredIRFlags());
   if (failed(dlc::codegen::lowerToLLVMDialect(module, *signature, cpu)))
     return 1;
   if (explain.getNumOccurrences())
@@ -438,10 +448,10 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
     if (Error e = dlc::codegen::parseEmuCheck(emuCheck, options))
       return fail(toString(std::move(e)));
   if (kind == EmitKind::Linalg) {
-    if (failed(dlc::codegen::lowerToLinalg(module)))
+    // As the GPU compile lowers it: products stay separate.
+    if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/false)))
       return 1;
-    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
-                                   elideConstants ? elideConstants : 1 << 30));
+    return printModule(module, loweredIRFlags());
   }
   dlc::codegen::GPUStage stage =
       kind == EmitKind::GPU ? dlc::codegen::GPUStage::Kernels
@@ -455,8 +465,7 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
   for (const std::string &w : compiled->warnings)
     WithColor::warning(errs(), "dlc") << w << "\n";
   if (kind == EmitKind::GPU)
-    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
-                                   elideConstants ? elideConstants : 1 << 30));
+    return printModule(module, loweredIRFlags());
   if (kind == EmitKind::Ptx || kind == EmitKind::AMDGPU) {
     std::string text;
     for (auto &[arch, assembly] : compiled->assembly)
