@@ -10,6 +10,7 @@
 
 #include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Codegen/GPUTarget.h"
+#include "dlc/Codegen/Stages.h"
 #include "dlc/Compiler/Importer.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -32,7 +33,7 @@ namespace {
 cl::OptionCategory dlcCategory("dlc options");
 
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                               cl::Required, cl::cat(dlcCategory));
+                               cl::cat(dlcCategory));
 
 enum class EmitKind { Default, Graph, Linalg, GPU, Ptx, AMDGPU, LLVM, Obj, Lib };
 cl::opt<EmitKind> emit(
@@ -175,9 +176,37 @@ cl::opt<double> peakGflops(
              "two Zen 4 cores at about 3.5 GHz, 32 flops per cycle each)"),
     cl::value_desc("GFLOP/s"), cl::init(225.0), cl::cat(dlcCategory));
 
+cl::opt<bool> timing(
+    "timing",
+    cl::desc("Print to stderr where the compile's time went: the import, "
+             "each pipeline stage with its passes, LLVM's code generation, "
+             "ptxas, ld.lld, the archive (see --list-stages)"),
+    cl::init(false), cl::cat(dlcCategory));
+
+cl::opt<bool> listStages(
+    "list-stages",
+    cl::desc("Print the stages of a compile for --target (default cpu) and "
+             "exit (no model needed)"),
+    cl::init(false), cl::cat(dlcCategory));
+
+cl::list<std::string> dumpAfter(
+    "dump-after",
+    cl::desc("Write the IR after these stages (comma-separated; see "
+             "--list-stages) to --dump-dir, or to stderr"),
+    cl::value_desc("STAGE[,STAGE...]"), cl::CommaSeparated,
+    cl::cat(dlcCategory));
+
+cl::opt<std::string> dumpDir(
+    "dump-dir",
+    cl::desc("Folder of --dump-after's files, DIR/NN-STAGE.mlir (or .ll for "
+             "LLVM IR); created if missing"),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(dlcCategory));
+
 cl::opt<bool> printDebugInfo("print-locations",
                              cl::desc("Print node locations in the IR"),
                              cl::init(false), cl::cat(dlcCategory));
+/// The compile's observer (stage timing, IR dumps); set in main.
+dlc::codegen::CompileObserver *observer = nullptr;
 } // namespace
 
 /// Prints "FILE: error: message", naming the model file found in the
@@ -342,7 +371,9 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   dlc::codegen::CPUOptions cpu;
   cpu.cpu = cpuName;
   cpu.tileContractions = cpuKernels == "tiled";
-  if (failed(dlc::codegen::lowerToLinalg(module)))
+  cpu.observer = observer;
+  if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/true,
+                                         observer)))
     return 1;
   if (kind == EmitKind::Linalg)
     return printModule(module, loweredIRFlags());
@@ -387,6 +418,8 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
 /// Writes the library, header and (external) weights into -o DIR.
 static int writeLibrary(const dlc::codegen::ModelSignature &signature,
                         ArrayRef<char> object) {
+  mlir::TimingScope scope =
+      observer ? observer->begin("archive") : mlir::TimingScope();
   auto archive = dlc::codegen::makeArchive(signature.name + ".o", object);
   if (!archive)
     return fail(toString(archive.takeError()));
@@ -443,13 +476,15 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
                 "0 for the cost model)");
   options.cudaPath = cudaPath;
   options.blockSize = gpuBlockSize;
+  options.observer = observer;
   options.measureStackFrames = reportStackFrames;
   if (!emuCheck.empty())
     if (Error e = dlc::codegen::parseEmuCheck(emuCheck, options))
       return fail(toString(std::move(e)));
   if (kind == EmitKind::Linalg) {
     // As the GPU compile lowers it: products stay separate.
-    if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/false)))
+    if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/false,
+                                           observer)))
       return 1;
     return printModule(module, loweredIRFlags());
   }
@@ -522,6 +557,76 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
   return writeLibrary(compiled->signature, compiled->object);
 }
 
+/// The stage list of --target: cpu, gpu-emu, cuda or rocm ("" when the
+/// target is not one of them).
+static StringRef stageTarget() {
+  StringRef t = target;
+  if (t.empty() || t == "cpu" || t == "gpu-emu")
+    return t.empty() ? "cpu" : t;
+  StringRef kind = t.split(':').first;
+  if (kind == "cuda" || kind == "rocm" || kind == "hip")
+    return kind;
+  return "";
+}
+
+/// --list-stages.
+static int printStages() {
+  if (stageTarget().empty())
+    return fail("unknown --target '" + target +
+                "' (supported: cpu, cuda:ARCHS, rocm:ARCHS, gpu-emu)");
+  outs() << "stages of --target=" << (target.empty() ? "cpu" : target.getValue())
+         << " in order (IR: what --dump-after writes)\n";
+  for (const dlc::codegen::StageInfo &s :
+       dlc::codegen::stagesOf(stageTarget()))
+    outs() << format("  %-22s %-5s ", s.name.str().c_str(),
+                     s.ir.empty() ? "-" : s.ir.str().c_str())
+           << s.description << "\n";
+  return 0;
+}
+
+/// Everything after the import: the --emit level of the --target.
+static int compileModule(mlir::ModuleOp module) {
+  EmitKind kind = emit;
+  if (explain.getNumOccurrences()) {
+    // The kernel list is read after the CPU lowering; nothing is written.
+    if (!target.empty() && target != "cpu")
+      return fail("--explain lists the kernels of --target=cpu, got --target=" +
+                  target);
+    if (emit != EmitKind::Default)
+      return fail("--explain prints the kernels instead of an --emit level");
+    kind = EmitKind::LLVM;
+  }
+  if (kind == EmitKind::Default)
+    kind = target.empty() ? EmitKind::Graph : EmitKind::Lib;
+  if (kind != EmitKind::Graph) {
+    if (target.empty())
+      target = "cpu";
+    if (!modelName.empty() &&
+        dlc::codegen::sanitizeIdentifier(modelName) != modelName)
+      return fail("--name '" + modelName +
+                  "' is not a C identifier (letters, digits, '_')");
+    if (!emuCheck.empty() && target != "gpu-emu")
+      return fail("--emu-check is for --target=gpu-emu");
+    if (target != "cpu") {
+      auto gpu = dlc::codegen::parseGPUTarget(target);
+      if (!gpu)
+        return fail(toString(gpu.takeError()));
+      return compileForGPU(module, kind, *gpu);
+    }
+    if (kind == EmitKind::GPU || kind == EmitKind::Ptx ||
+        kind == EmitKind::AMDGPU)
+      return fail("--emit=gpu, ptx and amdgpu need a GPU --target");
+    return compileForCPU(module, kind);
+  }
+
+  mlir::OpPrintingFlags flags;
+  if (elideConstants > 0)
+    flags.elideLargeElementsAttrs(elideConstants);
+  if (printDebugInfo)
+    flags.enableDebugInfo();
+  return printModule(module, flags);
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(dlcCategory);
@@ -559,6 +664,10 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  if (listStages)
+    return printStages();
+  if (inputPath.empty())
+    return fail("no model given (dlc MODEL.onnx ...; see --help)");
   mlir::DialectRegistry registry;
   dlc::codegen::registerCodegenDialects(registry);
   dlc::codegen::registerCodegenPasses();
@@ -577,48 +686,41 @@ int main(int argc, char **argv) {
     return fail("--explain must be 'text' or 'json', got '" + explain + "'");
   if (!(peakGflops > 0))
     return fail("--peak-gflops must be a positive number of GFLOP/s");
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      dlc::importOnnxFile(inputPath, context, options);
-  if (!module)
-    return 1;
-
-  EmitKind kind = emit;
-  if (explain.getNumOccurrences()) {
-    // The kernel list is read after the CPU lowering; nothing is written.
-    if (!target.empty() && target != "cpu")
-      return fail("--explain lists the kernels of --target=cpu, got --target=" +
-                  target);
-    if (emit != EmitKind::Default)
-      return fail("--explain prints the kernels instead of an --emit level");
-    kind = EmitKind::LLVM;
+  // The observer of the compile: stage timing (--timing), IR dumps
+  // (--dump-after).
+  dlc::codegen::CompileObserver stages(dlc::codegen::stagesOf(stageTarget()));
+  stages.elideConstants = elideConstants;
+  if (!dumpDir.empty() && dumpAfter.empty())
+    return fail("--dump-dir is the folder of --dump-after=STAGE[,STAGE]");
+  if (!dumpAfter.empty())
+    if (Error e = stages.setDumps(dumpAfter, dumpDir))
+      return fail(toString(std::move(e)));
+  mlir::DefaultTimingManager timingManager;
+  if (timing) {
+    timingManager.setEnabled(true);
+    timingManager.setDisplayMode(
+        mlir::DefaultTimingManager::DisplayMode::Tree);
+    stages.setTiming(timingManager.getRootScope());
   }
-  if (kind == EmitKind::Default)
-    kind = target.empty() ? EmitKind::Graph : EmitKind::Lib;
-  if (kind != EmitKind::Graph) {
-    if (target.empty())
-      target = "cpu";
-    if (!modelName.empty() &&
-        dlc::codegen::sanitizeIdentifier(modelName) != modelName)
-      return fail("--name '" + modelName +
-                  "' is not a C identifier (letters, digits, '_')");
-    if (!emuCheck.empty() && target != "gpu-emu")
-      return fail("--emu-check is for --target=gpu-emu");
-    if (target != "cpu") {
-      auto gpu = dlc::codegen::parseGPUTarget(target);
-      if (!gpu)
-        return fail(toString(gpu.takeError()));
-      return compileForGPU(*module, kind, *gpu);
-    }
-    if (kind == EmitKind::GPU || kind == EmitKind::Ptx ||
-        kind == EmitKind::AMDGPU)
-      return fail("--emit=gpu, ptx and amdgpu need a GPU --target");
-    return compileForCPU(*module, kind);
-  }
+  observer = &stages;
 
-  mlir::OpPrintingFlags flags;
-  if (elideConstants > 0)
-    flags.elideLargeElementsAttrs(elideConstants);
-  if (printDebugInfo)
-    flags.enableDebugInfo();
-  return printModule(*module, flags);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    mlir::TimingScope scope = stages.begin("import");
+    module = dlc::importOnnxFile(inputPath, context, options);
+  }
+  int rc = 1;
+  if (module) {
+    if (Error e = stages.irAfter("import", *module))
+      rc = fail(toString(std::move(e)));
+    else
+      rc = compileModule(*module);
+  }
+  observer = nullptr;
+  if (timing) {
+    stages.setTiming(mlir::TimingScope());
+    timingManager.print();
+  }
+  return rc;
 }
+
