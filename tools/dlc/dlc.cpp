@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Progress.h"
 #include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Codegen/GPUTarget.h"
 #include "dlc/Codegen/Stages.h"
@@ -202,12 +203,29 @@ cl::opt<std::string> dumpDir(
              "LLVM IR); created if missing"),
     cl::value_desc("DIR"), cl::init(""), cl::cat(dlcCategory));
 
+cl::opt<bool> quiet("q",
+                    cl::desc("Quiet: no progress line and no informational "
+                             "messages (what was written, ptxas summaries); "
+                             "errors and warnings still print"),
+                    cl::init(false), cl::cat(dlcCategory));
+
+cl::opt<unsigned> progressDelayMs(
+    "progress-delay-ms",
+    cl::desc("Show the progress line once a compile has run this long "
+             "(on a terminal; default 2000)"),
+    cl::init(2000), cl::Hidden, cl::cat(dlcCategory));
+
 cl::opt<bool> printDebugInfo("print-locations",
                              cl::desc("Print node locations in the IR"),
                              cl::init(false), cl::cat(dlcCategory));
-/// The compile's observer (stage timing, IR dumps); set in main.
+/// The compile's observer (stage timing, IR dumps, progress) and the
+/// progress line; set in main.
 dlc::codegen::CompileObserver *observer = nullptr;
+dlc::tool::ProgressLine *progress = nullptr;
 } // namespace
+
+/// Informational output on stdout, silenced by -q.
+static raw_ostream &info() { return quiet ? nulls() : outs(); }
 
 /// Prints "FILE: error: message", naming the model file found in the
 /// diagnostic's location.
@@ -220,6 +238,8 @@ static void printDiagnostic(mlir::Diagnostic &diag) {
     }
     return mlir::WalkResult::advance();
   });
+  if (progress)
+    progress->clear();
   raw_ostream &os = errs();
   os << file << ": ";
   switch (diag.getSeverity()) {
@@ -239,6 +259,8 @@ static void printDiagnostic(mlir::Diagnostic &diag) {
 }
 
 static int fail(const Twine &message) {
+  if (progress)
+    progress->clear();
   WithColor::error(errs(), "dlc") << message << "\n";
   return 1;
 }
@@ -445,7 +467,7 @@ static int writeLibrary(const dlc::codegen::ModelSignature &signature,
     sys::fs::remove(weightsPath);
     return 1;
   }
-  outs() << "dlc: wrote " << libPath << " and " << headerPath << " (weights "
+  info() << "dlc: wrote " << libPath << " and " << headerPath << " (weights "
          << signature.weightBytes << " bytes, arena " << signature.arenaBytes
          << " bytes)\n";
   return 0;
@@ -497,6 +519,8 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
       module, artifactName(), options, weightsMode == "external", stage);
   if (!compiled)
     return fail(toString(compiled.takeError()));
+  if (progress && !compiled->warnings.empty())
+    progress->clear();
   for (const std::string &w : compiled->warnings)
     WithColor::warning(errs(), "dlc") << w << "\n";
   if (kind == EmitKind::GPU)
@@ -521,7 +545,7 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
     a[2] += k.spillStores + k.spillLoads;
   }
   for (auto &[arch, a] : perArch)
-    outs() << "dlc: ptxas " << arch << ": " << a[0] << " kernels, at most "
+    info() << "dlc: ptxas " << arch << ": " << a[0] << " kernels, at most "
            << a[1] << " registers, " << a[2] << " bytes of spills\n";
   if (!kernelStatsPath.empty()) {
     std::string csv = "kernel,arch,registers,spill_stores,spill_loads,"
@@ -687,7 +711,7 @@ int main(int argc, char **argv) {
   if (!(peakGflops > 0))
     return fail("--peak-gflops must be a positive number of GFLOP/s");
   // The observer of the compile: stage timing (--timing), IR dumps
-  // (--dump-after).
+  // (--dump-after), the progress line on a terminal.
   dlc::codegen::CompileObserver stages(dlc::codegen::stagesOf(stageTarget()));
   stages.elideConstants = elideConstants;
   if (!dumpDir.empty() && dumpAfter.empty())
@@ -702,7 +726,17 @@ int main(int argc, char **argv) {
         mlir::DefaultTimingManager::DisplayMode::Tree);
     stages.setTiming(timingManager.getRootScope());
   }
+  dlc::tool::ProgressLine line(!quiet && sys::Process::StandardErrIsDisplayed(),
+                               std::chrono::milliseconds(progressDelayMs));
+  stages.onStage = [&](StringRef stage, StringRef detail) {
+    std::string text = detail.str();
+    if (stages.kernelCount)
+      text += (text.empty() ? "(" : " (") + std::to_string(stages.kernelCount) +
+              (stages.kernelCount == 1 ? " kernel)" : " kernels)");
+    line.setStage(stage, text);
+  };
   observer = &stages;
+  progress = &line;
 
   mlir::OwningOpRef<mlir::ModuleOp> module;
   {
@@ -716,6 +750,8 @@ int main(int argc, char **argv) {
     else
       rc = compileModule(*module);
   }
+  line.finish();
+  progress = nullptr;
   observer = nullptr;
   if (timing) {
     stages.setTiming(mlir::TimingScope());
