@@ -753,10 +753,9 @@ int main(int argc, char **argv) {
   line.finish();
   progress = nullptr;
   observer = nullptr;
-  if (timing) {
-    stages.setTiming(mlir::TimingScope());
-    timingManager.print();
-  }
+  // The timing manager prints the table when it is destroyed, after the
+  // root scope ends here.
+  stages.setTiming(mlir::TimingScope());
   return rc;
 }
 
