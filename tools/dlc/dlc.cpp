@@ -224,8 +224,15 @@ dlc::codegen::CompileObserver *observer = nullptr;
 dlc::tool::ProgressLine *progress = nullptr;
 } // namespace
 
+/// stdout, after clearing the progress line (both may be the terminal).
+static raw_ostream &out() {
+  if (progress)
+    progress->clear();
+  return outs();
+}
+
 /// Informational output on stdout, silenced by -q.
-static raw_ostream &info() { return quiet ? nulls() : outs(); }
+static raw_ostream &info() { return quiet ? nulls() : out(); }
 
 /// Prints "FILE: error: message", naming the model file found in the
 /// diagnostic's location.
@@ -285,7 +292,7 @@ static int printModule(mlir::ModuleOp module, mlir::OpPrintingFlags flags) {
     return Error::success();
   };
   if (outputPath == "-") {
-    (void)print(outs());
+    (void)print(out());
     return 0;
   }
   if (Error e = writeToOutput(outputPath, print))
@@ -413,7 +420,7 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
     raw_string_ostream os(text);
     (*llvmModule)->print(os, nullptr);
     if (outputPath == "-") {
-      outs() << text;
+      out() << text;
       return 0;
     }
     return writeBytes(outputPath, text);
@@ -531,7 +538,7 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
       text += (nvidia ? "// " : "; ") + std::string("==== ") + arch +
               " ====\n" + assembly;
     if (outputPath == "-") {
-      outs() << text;
+      out() << text;
       return 0;
     }
     return writeBytes(outputPath, text);
