@@ -192,9 +192,18 @@ std::string CompileObserver::dumpPath(StringRef stage, StringRef detail,
   return path.str().str();
 }
 
+std::vector<std::string> CompileObserver::dumpsNotWritten() const {
+  std::vector<std::string> names;
+  for (const StageInfo &s : stages)
+    if (dumps.contains(s.name) && !written.contains(s.name))
+      names.push_back(s.name.str());
+  return names;
+}
+
 Error CompileObserver::write(
     StringRef stage, StringRef path,
     llvm::function_ref<void(llvm::raw_ostream &)> print) {
+  written.insert(stage);
   if (path == "-") {
     llvm::errs() << "// ----- IR after stage " << stage << " ----- //\n";
     print(llvm::errs());

@@ -759,6 +759,11 @@ int main(int argc, char **argv) {
   }
   line.finish();
   progress = nullptr;
+  if (rc == 0)
+    for (const std::string &stage : stages.dumpsNotWritten())
+      WithColor::warning(errs(), "dlc")
+          << "--dump-after: stage '" << stage
+          << "' did not run (the --emit level ends before it)\n";
   observer = nullptr;
   // The timing manager prints the table when it is destroyed, after the
   // root scope ends here.

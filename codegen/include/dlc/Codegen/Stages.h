@@ -20,6 +20,7 @@
 #include "llvm/Support/Error.h"
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class Module;
@@ -74,6 +75,8 @@ public:
                       llvm::StringRef detail = "");
   llvm::Error irAfter(llvm::StringRef stage, const llvm::Module &module,
                       llvm::StringRef detail = "");
+  /// The stages of setDumps that have not run (yet), in stage order.
+  std::vector<std::string> dumpsNotWritten() const;
   /// Printing flags of the dumped MLIR (the driver's --elide-constants).
   int64_t elideConstants = 64;
   /// The kernels of the compile once known (0 before), for the progress.
@@ -88,7 +91,7 @@ private:
 
   llvm::ArrayRef<StageInfo> stages;
   mlir::TimingScope root;
-  llvm::StringSet<> dumps;
+  llvm::StringSet<> dumps, written;
   std::string dumpDir;
 };
 
