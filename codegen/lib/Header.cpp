@@ -112,8 +112,9 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
     os << " *   " << t.name << ": " << dtypeName(t.dtype)
        << shapeString(t.shape) << "\n";
   os << " * Weights: " << sig.weightBytes << " bytes, "
-     << (sig.externalWeights ? "in " + sig.name + ".weights (give its folder "
-                                                  "to dlc_model_create)"
+     << (sig.externalWeights ? "in " + sig.name +
+                                   ".weights (give its folder "
+                                   "to dlc_model_create)"
                              : std::string("embedded"))
      << ".\n"
      << " * Arena: " << sig.arenaBytes << " bytes.\n"
@@ -129,7 +130,8 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
      << "/* Generic descriptor: names, element types and shapes of the\n"
      << "   inputs and outputs, for tools that drive any compiled model. */\n"
      << "extern const dlc_model_info " << sig.name << "_info;\n\n"
-     << "static inline dlc_status " << sig.name << "_create(dlc_device *device, "
+     << "static inline dlc_status " << sig.name
+     << "_create(dlc_device *device, "
      << (sig.externalWeights ? "const char *weights_dir, " : "")
      << "dlc_model **model) {\n"
      << "  return dlc_model_create(&" << sig.name << "_info, device, "
@@ -149,8 +151,8 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
   std::vector<std::string> inNames, outNames;
   for (const TensorSignature &t : sig.inputs) {
     inNames.push_back(param(t));
-    os << ",\n    const " << cType(t.dtype) << " *" << inNames.back()
-       << " /* " << dtypeName(t.dtype) << shapeString(t.shape) << " */";
+    os << ",\n    const " << cType(t.dtype) << " *" << inNames.back() << " /* "
+       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
   }
   for (const TensorSignature &t : sig.outputs) {
     outNames.push_back(param(t));

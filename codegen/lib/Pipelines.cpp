@@ -231,9 +231,8 @@ void buildGPUKernelsToROCDLPipeline(OpPassManager &pm,
   rocdl.chipset = options.chipset;
   rocdl.useBarePtrCallConv = true;
   // Waves are 64 lanes on CDNA (gfx9), 32 on RDNA.
-  unsigned subgroup = llvm::StringRef(options.chipset).starts_with("gfx9")
-                          ? 64
-                          : 32;
+  unsigned subgroup =
+      llvm::StringRef(options.chipset).starts_with("gfx9") ? 64 : 32;
   buildKernelsPipeline(pm, subgroup, createConvertGpuOpsToROCDLOps(rocdl));
 }
 
@@ -297,17 +296,16 @@ void registerCodegenPipelines() {
       "The GPU back ends from linalg on tensors to the host function and "
       "its gpu.module",
       buildGPUPipeline);
-  PassPipelineRegistration<>(
-      "dlc-gpu-kernels-to-nvvm-pipeline",
-      "The kernels of the gpu.modules to NVVM", buildGPUKernelsToNVVMPipeline);
+  PassPipelineRegistration<>("dlc-gpu-kernels-to-nvvm-pipeline",
+                             "The kernels of the gpu.modules to NVVM",
+                             buildGPUKernelsToNVVMPipeline);
   PassPipelineRegistration<GPUKernelsPipelineOptions>(
       "dlc-gpu-kernels-to-rocdl-pipeline",
       "The kernels of the gpu.modules to ROCDL",
       buildGPUKernelsToROCDLPipeline);
-  PassPipelineRegistration<>(
-      "dlc-gpu-host-to-llvm-pipeline",
-      "The host code of cuda/rocm to the LLVM dialect",
-      buildGPUHostToLLVMPipeline);
+  PassPipelineRegistration<>("dlc-gpu-host-to-llvm-pipeline",
+                             "The host code of cuda/rocm to the LLVM dialect",
+                             buildGPUHostToLLVMPipeline);
 }
 
 } // namespace dlc::codegen

@@ -38,8 +38,7 @@ static constexpr StageInfo kGPUOutline = {
     "mlir"};
 static constexpr StageInfo kGPUHostToLLVM = {
     "gpu-host-to-llvm",
-    "dlc-gpu-host-to-llvm-pipeline: the host code in the LLVM dialect",
-    "mlir"};
+    "dlc-gpu-host-to-llvm-pipeline: the host code in the LLVM dialect", "mlir"};
 static constexpr StageInfo kLLVMTranslate = {
     "llvm-translate",
     "LLVM IR of the host code with the entry point and descriptor", "ll"};
@@ -185,10 +184,10 @@ std::string CompileObserver::dumpPath(StringRef stage, StringRef detail,
   while (index < stages.size() && stages[index].name != stage)
     ++index;
   llvm::SmallString<256> path(dumpDir);
-  llvm::sys::path::append(
-      path, llvm::formatv("{0:d2}-{1}{2}{3}.{4}", index + 1, stage,
-                          detail.empty() ? "" : ".", detail, extension)
-                .str());
+  llvm::sys::path::append(path, llvm::formatv("{0:d2}-{1}{2}{3}.{4}", index + 1,
+                                              stage, detail.empty() ? "" : ".",
+                                              detail, extension)
+                                    .str());
   return path.str().str();
 }
 

@@ -16,8 +16,7 @@ namespace dlc {
 using namespace mlir;
 
 namespace {
-struct NameModelFunction
-    : dlc::impl::NameModelFunctionBase<NameModelFunction> {
+struct NameModelFunction : dlc::impl::NameModelFunctionBase<NameModelFunction> {
   using Base::Base;
 
   void runOnOperation() override {

@@ -40,8 +40,7 @@ int32_t dtypeOf(mlir::Type t) {
   return 0;
 }
 
-Expected<HostTensor> fromAttr(mlir::DenseElementsAttr attr,
-                              StringRef name) {
+Expected<HostTensor> fromAttr(mlir::DenseElementsAttr attr, StringRef name) {
   HostTensor t;
   t.name = name.str();
   auto type = attr.getType();
@@ -82,8 +81,7 @@ Expected<HostTensor> readPb(StringRef path, mlir::MLIRContext &context) {
 /// Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order).
 Expected<HostTensor> readNpy(StringRef path, StringRef name) {
   auto err = [&](const Twine &m) {
-    return createStringError(inconvertibleErrorCode(),
-                             "'" + path + "': " + m);
+    return createStringError(inconvertibleErrorCode(), "'" + path + "': " + m);
   };
   auto buffer = MemoryBuffer::getFile(path);
   if (!buffer)
@@ -247,8 +245,8 @@ Error writeNpy(StringRef path, const HostTensor &t) {
                                  dlc_dtype_name(t.dtype) +
                                  ", which has no .npy dtype (use "
                                  "--output-format=pb)");
-  std::string header = "{'descr': '" + descr.str() +
-                       "', 'fortran_order': False, 'shape': (";
+  std::string header =
+      "{'descr': '" + descr.str() + "', 'fortran_order': False, 'shape': (";
   for (int64_t d : t.shape)
     header += std::to_string(d) + ",";
   if (t.shape.size() > 1)

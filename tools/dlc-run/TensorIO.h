@@ -39,8 +39,7 @@ llvm::Expected<HostTensor> readPb(llvm::StringRef path,
                                   mlir::MLIRContext &context);
 
 /// Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order).
-llvm::Expected<HostTensor> readNpy(llvm::StringRef path,
-                                   llvm::StringRef name);
+llvm::Expected<HostTensor> readNpy(llvm::StringRef path, llvm::StringRef name);
 
 /// Writes `t` as a NumPy .npy file (format 1.0); bfloat16 has no NumPy
 /// dtype and is an error. Written atomically.

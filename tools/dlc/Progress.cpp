@@ -21,7 +21,8 @@ void ProgressLine::setStage(llvm::StringRef name, llvm::StringRef detail) {
   if (!enabled)
     return;
   std::lock_guard<std::mutex> lock(mutex);
-  stage = detail.empty() ? name.str() : (llvm::Twine(name) + " " + detail).str();
+  stage =
+      detail.empty() ? name.str() : (llvm::Twine(name) + " " + detail).str();
   if (stage.size() > 72)
     stage = stage.substr(0, 69) + "...";
   drawLocked();

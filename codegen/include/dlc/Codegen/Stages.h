@@ -61,8 +61,7 @@ public:
   llvm::Error setDumps(llvm::ArrayRef<std::string> names, std::string dir);
   /// Called at the start of every stage with its name and detail (an
   /// architecture, a kernel count).
-  std::function<void(llvm::StringRef stage, llvm::StringRef detail)>
-      onStage;
+  std::function<void(llvm::StringRef stage, llvm::StringRef detail)> onStage;
 
   /// Starts `stage` (`detail`: an architecture, shown in the timing as
   /// "stage (detail)"); the stage's time runs until the scope ends.
