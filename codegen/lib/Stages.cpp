@@ -204,6 +204,8 @@ Error CompileObserver::write(
     llvm::function_ref<void(llvm::raw_ostream &)> print) {
   written.insert(stage);
   if (path == "-") {
+    if (beforeStderr)
+      beforeStderr();
     llvm::errs() << "// ----- IR after stage " << stage << " ----- //\n";
     print(llvm::errs());
     return Error::success();

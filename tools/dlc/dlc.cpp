@@ -742,6 +742,7 @@ int main(int argc, char **argv) {
               (stages.kernelCount == 1 ? " kernel)" : " kernels)");
     line.setStage(stage, text);
   };
+  stages.beforeStderr = [&] { line.clear(); };
   observer = &stages;
   progress = &line;
 

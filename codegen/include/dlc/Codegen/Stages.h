@@ -62,6 +62,9 @@ public:
   /// Called at the start of every stage with its name and detail (an
   /// architecture, a kernel count).
   std::function<void(llvm::StringRef stage, llvm::StringRef detail)> onStage;
+  /// Called before IR is dumped to stderr (the driver clears its progress
+  /// line).
+  std::function<void()> beforeStderr;
 
   /// Starts `stage` (`detail`: an architecture, shown in the timing as
   /// "stage (detail)"); the stage's time runs until the scope ends.
