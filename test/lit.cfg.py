@@ -42,3 +42,8 @@ config.substitutions.append(("%cc", cc))
 cuda_bin = os.path.join(os.environ.get("CUDA_PATH", "/usr/local/cuda"), "bin")
 if shutil.which("ptxas", path=cuda_bin + os.pathsep + os.environ.get("PATH", "")):
     config.available_features.add("ptxas")
+
+# util-linux's script(1) runs a command on a pseudo-terminal (the progress
+# line of dlc is drawn only on a terminal).
+if shutil.which("script"):
+    config.available_features.add("script")

@@ -2,6 +2,7 @@
 
 #include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Codegen/GPUTarget.h"
+#include "dlc/Codegen/Pipelines.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/InitAllExtensions.h"
 #include "dlc/Passes/Passes.h"
@@ -77,37 +78,8 @@ void registerCodegenDialects(DialectRegistry &registry) {
   registerAllExtensions(registry);
 }
 
-namespace {
-struct CPULoweringOptions : PassPipelineOptions<CPULoweringOptions> {
-  Option<std::string> func{*this, "func",
-                           llvm::cl::desc("Name of the model function"),
-                           llvm::cl::init("main")};
-  Option<bool> fromLinalg{*this, "from-linalg",
-                          llvm::cl::desc("The function still holds linalg "
-                                         "ops"),
-                          llvm::cl::init(true)};
-};
-} // namespace
-
-/// Adds the passes of a textual `builtin.module(...)` pipeline to `pm`.
-static LogicalResult addPipeline(OpPassManager &pm, StringRef full) {
-  StringRef pipeline = full;
-  pipeline.consume_front("builtin.module(");
-  pipeline.consume_back(")");
-  return parsePassPipeline(pipeline, pm);
-}
-
 void registerCodegenPasses() {
-  // The CPU back end's LLVM lowering (stage 2), ending with the stack
-  // frame check, as one step for dlc-opt.
-  PassPipelineRegistration<CPULoweringOptions>(
-      "dlc-cpu-lower-to-llvm",
-      "The CPU back end's lowering of bufferized code to the LLVM dialect",
-      [](OpPassManager &pm, const CPULoweringOptions &options) {
-        if (failed(addPipeline(
-                pm, llvmLoweringPipeline(options.func, options.fromLinalg))))
-          llvm::report_fatal_error("internal error: bad CPU pass pipeline");
-      });
+  registerCodegenPipelines();
   registerDLCPasses();
   registerConversionPasses();
   bufferization::registerBufferizationPasses();
@@ -207,75 +179,34 @@ Error checkPrecision(StringRef precision) {
                    precision + "'");
 }
 
+LogicalResult runPipeline(ModuleOp module, StringRef stage,
+                          llvm::function_ref<void(OpPassManager &)> build,
+                          CompileObserver *observer, StringRef detail) {
+  PassManager pm(module.getContext());
+  build(pm);
+  TimingScope scope = observer ? observer->begin(stage, detail) : TimingScope();
+  if (observer)
+    observer->enablePassTiming(pm, scope);
+  if (failed(pm.run(module)))
+    return failure();
+  scope.stop();
+  if (observer)
+    if (Error e = observer->irAfter(stage, module, detail))
+      return module.emitError(llvm::toString(std::move(e)));
+  return success();
+}
+
 LogicalResult lowerToLinalg(ModuleOp module, bool mergeProducts,
+                            CompileObserver *observer,
                             const PrecisionOptions &precision) {
-  PassManager pm(module.getContext());
-  pm.addPass(dlc::createFoldBatchNorm());
-  if (mergeProducts)
-    pm.addPass(dlc::createMergeProducts());
-  pm.addPass(dlc::createFoldWeights());
-  pm.addPass(createCSEPass());
-  pm.addPass(createConvertGraphToLinalg());
-  pm.addPass(createCanonicalizerPass());
-  if (precision.precision != "fp32" || !precision.keepFp32.empty()) {
-    AssignPrecisionOptions assign;
-    assign.precision = precision.precision;
-    assign.keepFp32.assign(precision.keepFp32.begin(), precision.keepFp32.end());
-    pm.addPass(createAssignPrecision(assign));
-    pm.addPass(createCanonicalizerPass());
-  }
-  return pm.run(module);
-}
-
-std::string bufferizationPipeline(StringRef funcName, bool externalWeights,
-                                  bool interchange,
-                                  StringRef cpuKernels) {
-  return ("builtin.module("
-          "dlc-fuse-elementwise," +
-          std::string(interchange ? "dlc-interchange-reductions," : "") +
-          // Kernel groups on both targets; only the CPU tiles row groups
-          // into parallel loops (the GPU maps their ops to blocks itself).
-          "dlc-form-kernels,dlc-lower-kernels{tile-rows=" +
-          std::string(interchange ? "1" : "0") + "},canonicalize,"
-          "one-shot-bufferize{bufferize-function-boundaries "
-          "function-boundary-type-conversion=identity-layout-map},"
-          "scf-forall-to-parallel,"
-          "buffer-results-to-out-params{modify-public-functions "
-          "hoist-static-allocs},canonicalize," +
-          (cpuKernels.empty() ? std::string()
-                              : "dlc-cpu-tile-contractions{" +
-                                    cpuKernels.str() + "},") +
-          "dlc-plan-memory{func=" +
-          funcName + " external-weights=" + (externalWeights ? "1" : "0") +
-          "})")
-      .str();
-}
-
-std::string llvmLoweringPipeline(StringRef funcName, bool fromLinalg,
-                                 bool profile) {
-  return ("builtin.module(" +
-         std::string(fromLinalg ? "dlc-describe-kernels{func=" +
-                                      funcName.str() + " instrument=" +
-                                      (profile ? "1" : "0") +
-                                      "},buffer-deallocation-pipeline,"
-                                  "convert-linalg-to-parallel-loops,"
-                                : "") +
-         "dlc-outline-parallel{func=" + funcName + "},"
-         "dlc-check-stack-frames,lower-affine,convert-scf-to-cf,"
-         "expand-strided-metadata,lower-affine,convert-math-to-funcs,"
-         "convert-math-to-llvm,convert-math-to-libm,"
-         "convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,"
-         "convert-index-to-llvm,"
-         "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-         "convert-cf-to-llvm,reconcile-unrealized-casts,"
-         "dlc-check-stack-frames)").str();
-}
-
-LogicalResult runPipeline(ModuleOp module, const std::string &full) {
-  PassManager pm(module.getContext());
-  if (failed(addPipeline(pm, full)))
-    return module.emitError("internal error: bad CPU pass pipeline");
-  return pm.run(module);
+  GraphToLinalgPipelineOptions options;
+  options.mergeProducts = mergeProducts;
+  options.precision = precision.precision;
+  options.keepFp32 = precision.keepFp32;
+  return runPipeline(
+      module, "graph-to-linalg",
+      [&](OpPassManager &pm) { buildGraphToLinalgPipeline(pm, options); },
+      observer);
 }
 
 /// Appends the bytes of a constant to `blob` at `offset` (dense row-major;
@@ -304,20 +235,13 @@ static void writeConstant(std::vector<char> &blob, int64_t offset,
 }
 
 LogicalResult bufferizeModel(ModuleOp module, ModelSignature &signature,
-                             bool interchange, StringRef cpuKernels) {
-  std::string forward = signature.name + "_forward";
-  if (auto fn = module.lookupSymbol<func::FuncOp>("main")) {
-    // The signature is read already; names and dtypes live in the
-    // descriptor, not on the LLVM function.
-    fn.setSymName(forward);
-    fn.removeArgAttrsAttr();
-    fn.removeResAttrsAttr();
-  }
-  if (signature.externalWeights)
-    signature.weightsAsBlob = true;
-  if (failed(runPipeline(module,
-                         bufferizationPipeline(forward, signature.weightsAsBlob,
-                                               interchange, cpuKernels))))
+                             StringRef stage,
+                             const BufferizePipelineOptions &options,
+                             CompileObserver *observer) {
+  if (failed(runPipeline(
+          module, stage,
+          [&](OpPassManager &pm) { buildBufferizePipeline(pm, options); },
+          observer)))
     return failure();
   if (auto a = module->getAttrOfType<IntegerAttr>("dlc.arena_bytes"))
     signature.arenaBytes = a.getInt();
@@ -367,20 +291,29 @@ void readKernels(ModuleOp module, ModelSignature &signature) {
 
 LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature,
                                  const CPUOptions &options) {
-  Expected<std::string> kernels = cpuKernelOptions(options);
-  if (!kernels) {
-    module.emitError(llvm::toString(kernels.takeError()));
+  BufferizePipelineOptions bufferize;
+  bufferize.modelName = signature.name;
+  if (signature.externalWeights)
+    signature.weightsAsBlob = true;
+  bufferize.externalWeights = signature.weightsAsBlob;
+  if (Error e = setCPUKernelOptions(options, bufferize)) {
+    module.emitError(llvm::toString(std::move(e)));
     return failure();
   }
-  if (failed(bufferizeModel(module, signature, /*interchange=*/true,
-                            *kernels)))
+  if (failed(bufferizeModel(module, signature, "cpu-bufferize", bufferize,
+                            options.observer)))
     return failure();
-  if (failed(runPipeline(module,
-                         llvmLoweringPipeline(signature.name + "_forward",
-                                              /*fromLinalg=*/true,
-                                              options.profile))))
+  CPUToLLVMPipelineOptions toLLVM;
+  toLLVM.func = modelFunctionName(signature.name);
+  toLLVM.profile = options.profile;
+  if (failed(runPipeline(
+          module, "cpu-to-llvm",
+          [&](OpPassManager &pm) { buildCPUToLLVMPipeline(pm, toLLVM); },
+          options.observer)))
     return failure();
   readKernels(module, signature);
+  if (options.observer)
+    options.observer->kernelCount = signature.kernels.size();
   return success();
 }
 
@@ -649,9 +582,11 @@ createTargetMachine(const CPUOptions &options) {
   return tm;
 }
 
-Expected<std::string> cpuKernelOptions(const CPUOptions &options) {
+Error setCPUKernelOptions(const CPUOptions &options,
+                          BufferizePipelineOptions &bufferize) {
+  bufferize.tileContractions = false;
   if (!options.tileContractions)
-    return std::string();
+    return Error::success();
   auto tm = createTargetMachine(options);
   if (!tm)
     return tm.takeError();
@@ -661,14 +596,19 @@ Expected<std::string> cpuKernelOptions(const CPUOptions &options) {
   // (Zen 4) and lower clocks on others. Without FMA the loops stay as they
   // are.
   if (!sti || !sti->checkFeatures("+avx2,+fma"))
-    return std::string();
-  int registers = sti->checkFeatures("+avx512vl") ? 32 : 16;
-  return "vector-bits=256 vector-registers=" + std::to_string(registers);
+    return Error::success();
+  bufferize.tileContractions = true;
+  bufferize.vectorBits = 256;
+  bufferize.vectorRegisters = sti->checkFeatures("+avx512vl") ? 32 : 16;
+  return Error::success();
 }
 
 Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                   ModelSignature &signature, const CPUOptions &options) {
+  TimingScope scope = options.observer
+                          ? options.observer->begin("llvm-translate")
+                          : TimingScope();
   std::unique_ptr<llvm::Module> m =
       translateModuleToLLVMIR(module, context, signature.name);
   if (!m)
@@ -689,6 +629,10 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   }
   if (Error e = addEntryAndInfo(*m, signature))
     return e;
+  scope.stop();
+  if (options.observer)
+    if (Error e = options.observer->irAfter("llvm-translate", *m))
+      return e;
   return m;
 }
 
@@ -730,9 +674,17 @@ Expected<SmallVector<char, 0>> emitObject(llvm::Module &module,
     if (!usagePath.empty())
       llvm::sys::fs::remove(usagePath);
   });
+  CompileObserver *observer = options.observer;
+  TimingScope scope = observer ? observer->begin("llvm-opt") : TimingScope();
   auto optimize = makeOptimizingTransformer(3, 0, tm->get());
   if (Error e = optimize(&module))
     return e;
+  scope.stop();
+  if (observer)
+    if (Error e = observer->irAfter("llvm-opt", module))
+      return e;
+  if (observer)
+    scope = observer->begin("llvm-codegen");
   SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
   {
@@ -794,7 +746,8 @@ Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
   Expected<ModelSignature> signature = readSignature(module, name);
   if (!signature)
     return signature.takeError();
-  if (failed(lowerToLinalg(module, /*mergeProducts=*/true, options.precision)))
+  if (failed(lowerToLinalg(module, /*mergeProducts=*/true, options.observer,
+                           options.precision)))
     return makeError("lowering to linalg failed");
   if (failed(lowerToLLVMDialect(module, *signature, options)))
     return makeError("lowering to the LLVM dialect failed");
@@ -808,166 +761,6 @@ Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
     return object.takeError();
   return CompiledModel{std::move(*signature), std::move(*object),
                        std::move(frames)};
-}
-
-//===----------------------------------------------------------------------===//
-// Header
-//===----------------------------------------------------------------------===//
-
-static StringRef cType(int32_t dtype) {
-  switch (dtype) {
-  case 1:
-    return "float";
-  case 2:
-    return "uint8_t";
-  case 3:
-    return "int8_t";
-  case 5:
-    return "int16_t";
-  case 6:
-    return "int32_t";
-  case 7:
-    return "int64_t";
-  case 9:
-    return "bool";
-  case 10:
-  case 16:
-    return "uint16_t";
-  case 11:
-    return "double";
-  default:
-    return "void";
-  }
-}
-
-static StringRef dtypeName(int32_t dtype) {
-  switch (dtype) {
-  case 1:
-    return "float32";
-  case 2:
-    return "uint8";
-  case 3:
-    return "int8";
-  case 5:
-    return "int16";
-  case 6:
-    return "int32";
-  case 7:
-    return "int64";
-  case 9:
-    return "bool";
-  case 10:
-    return "float16";
-  case 11:
-    return "float64";
-  case 16:
-    return "bfloat16";
-  default:
-    return "unknown";
-  }
-}
-
-static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (auto [i, d] : llvm::enumerate(shape))
-    s += (i ? "," : "") + std::to_string(d);
-  return s + "]";
-}
-
-/// "sm_80 cubin, sm_80 PTX, sm_90 cubin" for the header.
-static std::string imageArchs(const ModelSignature &sig) {
-  std::string s;
-  for (const KernelImage &image : sig.images) {
-    if (!s.empty())
-      s += ", ";
-    s += image.arch + (image.format == 1   ? " cubin"
-                       : image.format == 2 ? " PTX"
-                                           : " code object");
-  }
-  return s;
-}
-
-std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
-  std::string guard = "DLC_MODEL_" + llvm::StringRef(sig.name).upper() + "_H";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "/* " << sig.name << ".h: generated by dlc from "
-     << llvm::sys::path::filename(modelPath) << "; do not edit.\n"
-     << " *\n"
-     << " * Link lib" << sig.name
-     << ".a with the dlc runtime (libdlc_runtime.a), -lstdc++ -lm\n"
-     << " * -lpthread -ldl. Device: "
-     << (sig.deviceKind == 2   ? "cuda (kernels for " + imageArchs(sig) + ")"
-         : sig.deviceKind == 3 ? "hip (kernels for " + imageArchs(sig) + ")"
-                               : std::string("cpu"))
-     << ".\n"
-     << " * Inputs:\n";
-  for (const TensorSignature &t : sig.inputs)
-    os << " *   " << t.name << ": " << dtypeName(t.dtype)
-       << shapeString(t.shape) << "\n";
-  os << " * Outputs:\n";
-  for (const TensorSignature &t : sig.outputs)
-    os << " *   " << t.name << ": " << dtypeName(t.dtype)
-       << shapeString(t.shape) << "\n";
-  os << " * Weights: " << sig.weightBytes << " bytes, "
-     << (sig.externalWeights ? "in " + sig.name + ".weights (give its folder "
-                                                  "to dlc_model_create)"
-                             : std::string("embedded"))
-     << ".\n"
-     << " * Arena: " << sig.arenaBytes << " bytes.\n"
-     << " */\n"
-     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <stdbool.h>\n#include <stdint.h>\n"
-     << "#include \"dlc/runtime.h\"\n\n"
-     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-     << "#define " << llvm::StringRef(sig.name).upper() << "_WEIGHT_BYTES "
-     << sig.weightBytes << "ull\n"
-     << "#define " << llvm::StringRef(sig.name).upper() << "_ARENA_BYTES "
-     << sig.arenaBytes << "ull\n\n"
-     << "/* Generic descriptor: names, element types and shapes of the\n"
-     << "   inputs and outputs, for tools that drive any compiled model. */\n"
-     << "extern const dlc_model_info " << sig.name << "_info;\n\n"
-     << "static inline dlc_status " << sig.name << "_create(dlc_device *device, "
-     << (sig.externalWeights ? "const char *weights_dir, " : "")
-     << "dlc_model **model) {\n"
-     << "  return dlc_model_create(&" << sig.name << "_info, device, "
-     << (sig.externalWeights ? "weights_dir" : "NULL") << ", model);\n}\n\n";
-  // Typed run: one pointer per tensor, named after it.
-  std::vector<std::string> used;
-  auto param = [&](const TensorSignature &t) {
-    std::string p = sanitizeIdentifier(t.name);
-    while (llvm::is_contained(used, p) || p == "model" || p == "inputs" ||
-           p == "outputs")
-      p += "_";
-    used.push_back(p);
-    return p;
-  };
-  os << "/* Runs the model; each pointer is a dense row-major buffer. */\n"
-     << "static inline dlc_status " << sig.name << "_run(dlc_model *model";
-  std::vector<std::string> inNames, outNames;
-  for (const TensorSignature &t : sig.inputs) {
-    inNames.push_back(param(t));
-    os << ",\n    const " << cType(t.dtype) << " *" << inNames.back()
-       << " /* " << dtypeName(t.dtype) << shapeString(t.shape) << " */";
-  }
-  for (const TensorSignature &t : sig.outputs) {
-    outNames.push_back(param(t));
-    os << ",\n    " << cType(t.dtype) << " *" << outNames.back() << " /* "
-       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
-  }
-  os << ") {\n  const void *inputs[] = {";
-  if (inNames.empty())
-    os << "NULL";
-  for (auto [i, n] : llvm::enumerate(inNames))
-    os << (i ? ", " : "") << n;
-  os << "};\n  void *outputs[] = {";
-  for (auto [i, n] : llvm::enumerate(outNames))
-    os << (i ? ", " : "") << n;
-  os << "};\n  return dlc_model_run_raw(model, inputs, outputs);\n}\n\n"
-     << "static inline void " << sig.name
-     << "_destroy(dlc_model *model) { dlc_model_destroy(model); }\n\n"
-     << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
-  return s;
 }
 
 } // namespace dlc::codegen

@@ -1,6 +1,7 @@
 //===- GPUTarget.cpp - the NVIDIA and AMD GPU back ends -------------------===//
 
 #include "dlc/Codegen/GPUTarget.h"
+#include "dlc/Codegen/Pipelines.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -173,58 +174,25 @@ Error parseEmuCheck(StringRef spec, GPUOptions &options) {
   return Error::success();
 }
 
-std::string gpuMappingPipeline(StringRef funcName, int64_t blockSize) {
-  return ("builtin.module(dlc-gpu-tile-contractions,dlc-gpu-warp-reductions,"
-          "convert-linalg-to-parallel-loops,canonicalize,"
-          "dlc-gpu-map-loops{func=" +
-          funcName + " block-size=" + std::to_string(blockSize) +
-          "},dlc-gpu-prepare-math,canonicalize)")
-      .str();
-}
-
-std::string gpuOutliningPipeline(StringRef funcName) {
-  return ("builtin.module(gpu-launch-sink-index-computations,"
-          "gpu-kernel-outlining,dlc-gpu-merge-modules,"
-          "dlc-gpu-lower-launches{func=" +
-          funcName + "})")
-      .str();
-}
-
-static std::string hostLoweringPipeline() {
-  return "builtin.module(dlc-check-stack-frames,lower-affine,"
-         "convert-scf-to-cf,"
-         "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
-         "convert-arith-to-llvm,convert-index-to-llvm,"
-         "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-         "convert-cf-to-llvm,reconcile-unrealized-casts,"
-         "dlc-check-stack-frames)";
-}
-
-static std::string deviceLoweringPipeline(GPUVendor vendor, StringRef arch) {
-  std::string convert =
-      vendor == GPUVendor::NVIDIA
-          ? "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv=1}"
-          : "convert-gpu-to-rocdl{chipset=" + arch.str() +
-                " use-bare-ptr-memref-call-conv=1}";
-  // Waves are 64 lanes on CDNA (gfx9), 32 on RDNA and NVIDIA.
-  unsigned subgroup =
-      vendor == GPUVendor::AMD && arch.starts_with("gfx9") ? 64 : 32;
-  return "builtin.module(gpu.module(dlc-gpu-lower-subgroup-reduce{"
-         "subgroup-size=" + std::to_string(subgroup) +
-         "},lower-affine,convert-scf-to-cf,"
-         "expand-strided-metadata,convert-math-to-llvm," +
-         convert + ",canonicalize,cse,reconcile-unrealized-casts))";
-}
-
 /// Lowers a copy of the kernel module for one vendor (and AMD chip) and
 /// translates it to LLVM IR.
 static Expected<std::unique_ptr<llvm::Module>>
 lowerKernels(gpu::GPUModuleOp kernels, GPUVendor vendor, StringRef arch,
-             llvm::LLVMContext &llvmContext) {
+             llvm::LLVMContext &llvmContext, CompileObserver *observer) {
   MLIRContext *ctx = kernels.getContext();
   OwningOpRef<ModuleOp> holder = ModuleOp::create(UnknownLoc::get(ctx));
   holder->getBody()->push_back(kernels->clone());
-  if (failed(runPipeline(*holder, deviceLoweringPipeline(vendor, arch))))
+  auto build = [&](OpPassManager &pm) {
+    if (vendor == GPUVendor::NVIDIA)
+      return buildGPUKernelsToNVVMPipeline(pm);
+    GPUKernelsPipelineOptions options;
+    options.chipset = arch.str();
+    buildGPUKernelsToROCDLPipeline(pm, options);
+  };
+  if (failed(runPipeline(*holder,
+                         vendor == GPUVendor::NVIDIA ? "gpu-kernels-to-nvvm"
+                                                     : "gpu-kernels-to-rocdl",
+                         build, observer, arch)))
     return makeError("lowering the kernels to " +
                      StringRef(vendor == GPUVendor::NVIDIA ? "NVVM" : "ROCDL") +
                      " failed");
@@ -238,7 +206,13 @@ lowerKernels(gpu::GPUModuleOp kernels, GPUVendor vendor, StringRef arch,
 
 /// Optimizes `m` for `arch` and emits assembly or an object.
 static Expected<std::string> emitKernels(llvm::Module &m, GPUVendor vendor,
-                                         StringRef arch, bool object) {
+                                         StringRef arch, bool object,
+                                         CompileObserver *observer) {
+  TimingScope scope = observer
+                          ? observer->begin("gpu-codegen",
+                                            (arch + (object ? " object" : ""))
+                                                .str())
+                          : TimingScope();
   auto tm = createGPUTargetMachine(vendor, arch);
   if (!tm)
     return tm.takeError();
@@ -376,7 +350,8 @@ static Error buildNvidiaImages(gpu::GPUModuleOp kernels,
                                const GPUOptions &options, GPUStage stage,
                                GPUCompiled &out) {
   llvm::LLVMContext llvmContext;
-  auto lowered = lowerKernels(kernels, GPUVendor::NVIDIA, "", llvmContext);
+  auto lowered = lowerKernels(kernels, GPUVendor::NVIDIA, "", llvmContext,
+                              options.observer);
   if (!lowered)
     return lowered.takeError();
   std::optional<std::string> ptxas;
@@ -389,7 +364,8 @@ static Error buildNvidiaImages(gpu::GPUModuleOp kernels,
   }
   for (const std::string &arch : options.archs) {
     std::unique_ptr<llvm::Module> m = llvm::CloneModule(**lowered);
-    auto ptx = emitKernels(*m, GPUVendor::NVIDIA, arch, /*object=*/false);
+    auto ptx = emitKernels(*m, GPUVendor::NVIDIA, arch, /*object=*/false,
+                           options.observer);
     if (!ptx)
       return ptx.takeError();
     out.assembly.emplace_back(arch, *ptx);
@@ -408,8 +384,12 @@ static Error buildNvidiaImages(gpu::GPUModuleOp kernels,
     std::string archFlag = "-arch=" + arch;
     StringRef args[] = {*ptxas, archFlag, "-O3", "-v", "-o",
                         cubinFile.path, ptxFile.path};
+    TimingScope scope = options.observer
+                            ? options.observer->begin("ptxas", arch)
+                            : TimingScope();
     if (Error e = runTool(*ptxas, args, "ptxas for " + arch, &report))
       return e;
+    scope.stop();
     parsePtxasReport(report, arch, out.stats);
     auto cubin = readFile(cubinFile.path);
     if (!cubin)
@@ -437,17 +417,20 @@ static Error buildAmdImages(gpu::GPUModuleOp kernels,
   }
   for (const std::string &arch : options.archs) {
     llvm::LLVMContext llvmContext;
-    auto lowered = lowerKernels(kernels, GPUVendor::AMD, arch, llvmContext);
+    auto lowered = lowerKernels(kernels, GPUVendor::AMD, arch, llvmContext,
+                                options.observer);
     if (!lowered)
       return lowered.takeError();
     std::unique_ptr<llvm::Module> forObject = llvm::CloneModule(**lowered);
-    auto text = emitKernels(**lowered, GPUVendor::AMD, arch, false);
+    auto text = emitKernels(**lowered, GPUVendor::AMD, arch, false,
+                            options.observer);
     if (!text)
       return text.takeError();
     out.assembly.emplace_back(arch, *text);
     if (stage != GPUStage::Object)
       continue;
-    auto object = emitKernels(*forObject, GPUVendor::AMD, arch, true);
+    auto object = emitKernels(*forObject, GPUVendor::AMD, arch, true,
+                              options.observer);
     if (!object)
       return object.takeError();
     TempFile objFile(".o"), hsacoFile(".hsaco");
@@ -457,8 +440,12 @@ static Error buildAmdImages(gpu::GPUModuleOp kernels,
       return e;
     StringRef args[] = {*lld, "-shared", "--no-undefined", "-o",
                         hsacoFile.path, objFile.path};
+    TimingScope scope = options.observer
+                            ? options.observer->begin("ld.lld", arch)
+                            : TimingScope();
     if (Error e = runTool(*lld, args, "ld.lld for " + arch))
       return e;
+    scope.stop();
     auto hsaco = readFile(hsacoFile.path);
     if (!hsaco)
       return hsaco.takeError();
@@ -483,38 +470,55 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
                                                        : 1;
   // The GPU kernels read strided slices of merged products less well
   // than whole tensors: products stay separate there.
-  if (failed(lowerToLinalg(module, /*mergeProducts=*/false,
+  CompileObserver *observer = options.observer;
+  if (failed(lowerToLinalg(module, /*mergeProducts=*/false, observer,
                            options.precision)))
     return makeError("lowering to linalg failed");
-  if (failed(bufferizeModel(module, sig, /*interchange=*/false)))
+  BufferizePipelineOptions bufferize;
+  bufferize.modelName = sig.name;
+  bufferize.externalWeights = true;
+  bufferize.cpuLoops = false;
+  if (failed(bufferizeModel(module, sig, "gpu-bufferize", bufferize,
+                            observer)))
     return makeError("bufferization failed");
-  std::string forward = sig.name + "_forward";
-  if (failed(runPipeline(module,
-                         gpuMappingPipeline(forward, options.blockSize))))
+  std::string forward = modelFunctionName(sig.name);
+  GPUMapPipelineOptions map;
+  map.func = forward;
+  map.blockSize = options.blockSize;
+  if (failed(runPipeline(
+          module, "gpu-map",
+          [&](OpPassManager &pm) { buildGPUMapPipeline(pm, map); }, observer)))
     return makeError("mapping the loops to GPU blocks and threads failed");
 
   CPUOptions host;
   host.measureStackFrames = options.measureStackFrames;
+  host.observer = observer;
   if (options.vendor == GPUVendor::Emulated) {
     if (stage == GPUStage::Kernels)
       return out;
-    std::string pipeline = llvmLoweringPipeline(forward, /*fromLinalg=*/false);
-    StringRef rest = pipeline;
-    rest.consume_front("builtin.module(");
-    std::string emulate =
-        "dlc-gpu-launch-to-loops{check-races=" +
-        std::string(options.emuCheckRaces ? "1" : "0") +
-        " thread-order=" + options.emuThreadOrder +
-        " seed=" + std::to_string(options.emuSeed) + "}";
-    if (failed(runPipeline(module, "builtin.module(" + emulate + "," +
-                                       rest.str())))
+    GPUEmuPipelineOptions emulate;
+    emulate.func = forward;
+    emulate.checkRaces = options.emuCheckRaces;
+    emulate.threadOrder = options.emuThreadOrder;
+    emulate.seed = options.emuSeed;
+    if (failed(runPipeline(
+            module, "gpu-emu-to-llvm",
+            [&](OpPassManager &pm) { buildGPUEmuToLLVMPipeline(pm, emulate); },
+            observer)))
       return makeError("lowering the emulated kernels failed");
   } else {
-    if (failed(runPipeline(module, gpuOutliningPipeline(forward))))
+    GPUOutlinePipelineOptions outline;
+    outline.func = forward;
+    if (failed(runPipeline(
+            module, "gpu-outline",
+            [&](OpPassManager &pm) { buildGPUOutlinePipeline(pm, outline); },
+            observer)))
       return makeError("outlining the GPU kernels failed");
     if (auto names = module->getAttrOfType<ArrayAttr>("dlc.gpu_kernels"))
       for (Attribute a : names)
         sig.kernelNames.push_back(cast<StringAttr>(a).str());
+    if (observer)
+      observer->kernelCount = sig.kernelNames.size();
     if (stage == GPUStage::Kernels)
       return out;
     auto kernels = module.lookupSymbol<gpu::GPUModuleOp>("dlc_kernels");
@@ -533,7 +537,8 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
       return out;
     kernels.erase();
     module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
-    if (failed(runPipeline(module, hostLoweringPipeline())))
+    if (failed(runPipeline(module, "gpu-host-to-llvm",
+                           buildGPUHostToLLVMPipeline, observer)))
       return makeError("lowering the host code failed");
   }
   if (stage != GPUStage::Object)

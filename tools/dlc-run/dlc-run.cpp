@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TensorIO.h"
 #include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Codegen/GPUTarget.h"
 #include "dlc/Compiler/Importer.h"
@@ -37,6 +38,7 @@
 #include <cstring>
 
 using namespace llvm;
+using namespace dlc::run;
 
 namespace {
 cl::OptionCategory runCategory("dlc-run options");
@@ -166,214 +168,61 @@ cl::opt<bool> reportStackFrames(
              "a frame is over 64 KiB or allocates dynamically"),
     cl::init(false), cl::cat(runCategory));
 
+cl::opt<std::string> saveOutputs(
+    "save-outputs",
+    cl::desc("Write every output of the (last) run to DIR as NAME.npy, or "
+             "NAME.pb with --output-format=pb (NAME: the output's name with "
+             "characters other than letters, digits, '.', '-', '_' as '_'); "
+             "DIR is created if missing"),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(runCategory));
+cl::opt<std::string> outputFormat(
+    "output-format",
+    cl::desc("File format of --save-outputs: npy (NumPy, the default) or pb "
+             "(ONNX TensorProto, as output_N.pb of the test layout)"),
+    cl::value_desc("npy|pb"), cl::init("npy"), cl::cat(runCategory));
+
+/// --save-outputs: creates the folder (before the compile, so that a bad
+/// folder fails fast).
+Error prepareOutputFolder(StringRef dir) {
+  if (std::error_code ec = sys::fs::create_directories(dir))
+    return createStringError(ec, "--save-outputs: cannot create folder '" +
+                                     dir + "': " + ec.message());
+  if (std::error_code ec = sys::fs::access(dir, sys::fs::AccessMode::Write))
+    return createStringError(ec, "--save-outputs: folder '" + dir +
+                                     "' is not writable: " + ec.message());
+  return Error::success();
+}
+
+/// Writes each output to DIR/NAME.npy|pb; names equal after sanitizing get
+/// a suffix (_1, _2, ...).
+Error saveOutputFiles(StringRef dir, const std::vector<HostTensor> &outputs) {
+  bool pb = outputFormat == "pb";
+  // bfloat16 has no NumPy dtype: refuse before writing any file.
+  for (const HostTensor &t : outputs)
+    if (!pb && t.dtype == DLC_BFLOAT16)
+      return createStringError(inconvertibleErrorCode(),
+                               "--save-outputs: output '" + t.name +
+                                   "' is bfloat16, which has no .npy dtype "
+                                   "(use --output-format=pb)");
+  std::vector<std::string> used;
+  for (const HostTensor &t : outputs) {
+    std::string base = sanitizeFileName(t.name), name = base;
+    for (int i = 1; llvm::is_contained(used, name); ++i)
+      name = base + "_" + std::to_string(i);
+    used.push_back(name);
+    SmallString<256> path(dir);
+    sys::path::append(path, name + (pb ? ".pb" : ".npy"));
+    if (Error e = pb ? writePb(path, t) : writeNpy(path, t))
+      return createStringError(inconvertibleErrorCode(),
+                               "--save-outputs: cannot write '" + path +
+                                   "': " + toString(std::move(e)));
+  }
+  return Error::success();
+}
+
 int fail(const Twine &message) {
   WithColor::error(errs(), "dlc-run") << message << "\n";
   return 1;
-}
-
-/// A tensor as dense row-major bytes.
-struct HostTensor {
-  std::string name;
-  int32_t dtype = 0;
-  std::vector<int64_t> shape;
-  std::vector<char> bytes;
-};
-
-int32_t dtypeOf(mlir::Type t) {
-  if (t.isF32())
-    return DLC_FLOAT32;
-  if (t.isUnsignedInteger(8))
-    return DLC_UINT8;
-  if (t.isInteger(8))
-    return DLC_INT8;
-  if (t.isInteger(16))
-    return DLC_INT16;
-  if (t.isInteger(32))
-    return DLC_INT32;
-  if (t.isInteger(64))
-    return DLC_INT64;
-  if (t.isInteger(1))
-    return DLC_BOOL;
-  if (t.isF16())
-    return DLC_FLOAT16;
-  if (t.isF64())
-    return DLC_FLOAT64;
-  if (t.isBF16())
-    return DLC_BFLOAT16;
-  return 0;
-}
-
-Expected<HostTensor> fromAttr(mlir::DenseElementsAttr attr,
-                              StringRef name) {
-  HostTensor t;
-  t.name = name.str();
-  auto type = attr.getType();
-  t.dtype = dtypeOf(type.getElementType());
-  if (!t.dtype)
-    return createStringError(inconvertibleErrorCode(),
-                             "tensor '" + name + "' has an unsupported type");
-  t.shape.assign(type.getShape().begin(), type.getShape().end());
-  size_t elementSize = dlc_dtype_size(t.dtype);
-  int64_t n = type.getNumElements();
-  t.bytes.resize(n * elementSize);
-  if (type.getElementType().isInteger(1)) {
-    int64_t i = 0;
-    for (bool b : attr.getValues<bool>())
-      t.bytes[i++] = b ? 1 : 0;
-    return t;
-  }
-  ArrayRef<char> raw = attr.getRawData();
-  if (n == 0)
-    return t;
-  if (attr.isSplat()) {
-    for (int64_t i = 0; i < n; ++i)
-      std::memcpy(t.bytes.data() + i * elementSize, raw.data(), elementSize);
-  } else {
-    std::memcpy(t.bytes.data(), raw.data(), t.bytes.size());
-  }
-  return t;
-}
-
-Expected<HostTensor> readPb(StringRef path, mlir::MLIRContext &context) {
-  std::string name;
-  auto attr = dlc::readTensorFile(path, context, &name);
-  if (!attr)
-    return attr.takeError();
-  return fromAttr(*attr, name);
-}
-
-/// Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order).
-Expected<HostTensor> readNpy(StringRef path, StringRef name) {
-  auto err = [&](const Twine &m) {
-    return createStringError(inconvertibleErrorCode(),
-                             "'" + path + "': " + m);
-  };
-  auto buffer = MemoryBuffer::getFile(path);
-  if (!buffer)
-    return err(buffer.getError().message());
-  StringRef data = (*buffer)->getBuffer();
-  if (data.size() < 10 || !data.starts_with("\x93NUMPY"))
-    return err("not a .npy file");
-  uint8_t major = data[6];
-  size_t headerLen, offset;
-  if (major == 1) {
-    headerLen = uint8_t(data[8]) | (uint8_t(data[9]) << 8);
-    offset = 10;
-  } else {
-    if (data.size() < 12)
-      return err("truncated header");
-    headerLen = uint8_t(data[8]) | (uint8_t(data[9]) << 8) |
-                (uint32_t(uint8_t(data[10])) << 16) |
-                (uint32_t(uint8_t(data[11])) << 24);
-    offset = 12;
-  }
-  if (offset + headerLen > data.size())
-    return err("truncated header");
-  StringRef header = data.substr(offset, headerLen);
-  auto field = [&](StringRef key) -> StringRef {
-    size_t at = header.find(key);
-    if (at == StringRef::npos)
-      return "";
-    StringRef rest = header.substr(at + key.size()).ltrim(" :");
-    return rest;
-  };
-  StringRef descr = field("'descr'");
-  if (!descr.consume_front("'"))
-    return err("no dtype in header");
-  descr = descr.take_until([](char c) { return c == '\''; });
-  HostTensor t;
-  t.name = name.str();
-  static const std::pair<const char *, int32_t> kinds[] = {
-      {"<f4", DLC_FLOAT32}, {"<f8", DLC_FLOAT64}, {"<f2", DLC_FLOAT16},
-      {"<i8", DLC_INT64},   {"<i4", DLC_INT32},   {"<i2", DLC_INT16},
-      {"|i1", DLC_INT8},    {"|u1", DLC_UINT8},   {"|b1", DLC_BOOL}};
-  for (auto &[k, d] : kinds)
-    if (descr == k)
-      t.dtype = d;
-  if (!t.dtype)
-    return err("unsupported dtype '" + descr + "'");
-  if (field("'fortran_order'").starts_with("True"))
-    return err("Fortran-order arrays are not supported");
-  StringRef shape = field("'shape'");
-  if (!shape.consume_front("("))
-    return err("no shape in header");
-  shape = shape.take_until([](char c) { return c == ')'; });
-  SmallVector<StringRef> dims;
-  shape.split(dims, ',', -1, false);
-  int64_t count = 1;
-  for (StringRef d : dims) {
-    d = d.trim();
-    if (d.empty())
-      continue;
-    int64_t v;
-    if (d.getAsInteger(10, v) || v < 0)
-      return err("bad dimension '" + d + "'");
-    t.shape.push_back(v);
-    count *= v;
-  }
-  size_t bytes = count * dlc_dtype_size(t.dtype);
-  if (data.size() - offset - headerLen != bytes)
-    return err("payload has " + Twine(data.size() - offset - headerLen) +
-               " bytes, the header says " + Twine(bytes));
-  StringRef payload = data.substr(offset + headerLen);
-  t.bytes.assign(payload.begin(), payload.end());
-  return t;
-}
-
-double elementAsDouble(const HostTensor &t, size_t i) {
-  const char *p = t.bytes.data();
-  switch (t.dtype) {
-  case DLC_FLOAT32: {
-    float v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  case DLC_FLOAT64: {
-    double v;
-    std::memcpy(&v, p + 8 * i, 8);
-    return v;
-  }
-  case DLC_FLOAT16: {
-    uint16_t h;
-    std::memcpy(&h, p + 2 * i, 2);
-    APFloat f(APFloat::IEEEhalf(), APInt(16, h));
-    return f.convertToDouble();
-  }
-  case DLC_BFLOAT16: {
-    uint16_t h;
-    std::memcpy(&h, p + 2 * i, 2);
-    APFloat f(APFloat::BFloat(), APInt(16, h));
-    return f.convertToDouble();
-  }
-  case DLC_INT64: {
-    int64_t v;
-    std::memcpy(&v, p + 8 * i, 8);
-    return double(v);
-  }
-  case DLC_INT32: {
-    int32_t v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  case DLC_INT16: {
-    int16_t v;
-    std::memcpy(&v, p + 2 * i, 2);
-    return v;
-  }
-  case DLC_INT8:
-    return int8_t(p[i]);
-  case DLC_UINT8:
-  case DLC_BOOL:
-    return uint8_t(p[i]);
-  }
-  return 0;
-}
-
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
 }
 
 std::string indexString(size_t flat, ArrayRef<int64_t> shape) {
@@ -538,9 +387,18 @@ int main(int argc, char **argv) {
     return fail("--max-rel-l2 must be a positive number, got " +
                 Twine(value));
   }
-  if (testDir.empty() && inputFiles.empty() && repeat <= 1)
-    return fail("nothing to do: give --test-dir DIR, --input NAME=FILE or "
-                "--repeat N");
+  if (outputFormat != "npy" && outputFormat != "pb")
+    return fail("--output-format must be 'npy' or 'pb', got '" + outputFormat +
+                "'");
+  if (outputFormat.getNumOccurrences() && saveOutputs.empty())
+    return fail("--output-format is the format of --save-outputs=DIR");
+  if (!saveOutputs.empty())
+    if (Error e = prepareOutputFolder(saveOutputs))
+      return fail(toString(std::move(e)));
+  if (testDir.empty() && inputFiles.empty() && repeat <= 1 &&
+      saveOutputs.empty())
+    return fail("nothing to do: give --test-dir DIR, --input NAME=FILE, "
+                "--save-outputs DIR or --repeat N");
 
   mlir::DialectRegistry registry;
   dlc::codegen::registerCodegenDialects(registry);
@@ -781,6 +639,12 @@ int main(int argc, char **argv) {
     return status;
   if (gpu && gpu->emuCheckRaces)
     outs() << "dlc-run: gpu-emu race check: no races\n";
+  if (!saveOutputs.empty()) {
+    if (Error e = saveOutputFiles(saveOutputs, outputs))
+      return fail(toString(std::move(e)));
+    outs() << "dlc-run: wrote " << outputs.size() << " output(s) to "
+           << saveOutputs << " (" << outputFormat << ")\n";
+  }
 
   if (profile)
     printProfile(kernels, std::max(1u, unsigned(repeat)), times);

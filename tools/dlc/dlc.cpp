@@ -8,8 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Progress.h"
 #include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Codegen/GPUTarget.h"
+#include "dlc/Codegen/Stages.h"
 #include "dlc/Compiler/Importer.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -32,7 +34,7 @@ namespace {
 cl::OptionCategory dlcCategory("dlc options");
 
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                               cl::Required, cl::cat(dlcCategory));
+                               cl::cat(dlcCategory));
 
 enum class EmitKind { Default, Graph, Linalg, GPU, Ptx, AMDGPU, LLVM, Obj, Lib };
 cl::opt<EmitKind> emit(
@@ -189,10 +191,62 @@ cl::opt<double> peakGflops(
              "two Zen 4 cores at about 3.5 GHz, 32 flops per cycle each)"),
     cl::value_desc("GFLOP/s"), cl::init(225.0), cl::cat(dlcCategory));
 
+cl::opt<bool> timing(
+    "timing",
+    cl::desc("Print to stderr where the compile's time went: the import, "
+             "each pipeline stage with its passes, LLVM's code generation, "
+             "ptxas, ld.lld, the archive (see --list-stages)"),
+    cl::init(false), cl::cat(dlcCategory));
+
+cl::opt<bool> listStages(
+    "list-stages",
+    cl::desc("Print the stages of a compile for --target (default cpu) and "
+             "exit (no model needed)"),
+    cl::init(false), cl::cat(dlcCategory));
+
+cl::list<std::string> dumpAfter(
+    "dump-after",
+    cl::desc("Write the IR after these stages (comma-separated; see "
+             "--list-stages) to --dump-dir, or to stderr"),
+    cl::value_desc("STAGE[,STAGE...]"), cl::CommaSeparated,
+    cl::cat(dlcCategory));
+
+cl::opt<std::string> dumpDir(
+    "dump-dir",
+    cl::desc("Folder of --dump-after's files, DIR/NN-STAGE.mlir (or .ll for "
+             "LLVM IR); created if missing"),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(dlcCategory));
+
+cl::opt<bool> quiet("q",
+                    cl::desc("Quiet: no progress line and no informational "
+                             "messages (what was written, ptxas summaries); "
+                             "errors and warnings still print"),
+                    cl::init(false), cl::cat(dlcCategory));
+
+cl::opt<unsigned> progressDelayMs(
+    "progress-delay-ms",
+    cl::desc("Show the progress line once a compile has run this long "
+             "(on a terminal; default 2000)"),
+    cl::init(2000), cl::Hidden, cl::cat(dlcCategory));
+
 cl::opt<bool> printDebugInfo("print-locations",
                              cl::desc("Print node locations in the IR"),
                              cl::init(false), cl::cat(dlcCategory));
+/// The compile's observer (stage timing, IR dumps, progress) and the
+/// progress line; set in main.
+dlc::codegen::CompileObserver *observer = nullptr;
+dlc::tool::ProgressLine *progress = nullptr;
 } // namespace
+
+/// stdout, after clearing the progress line (both may be the terminal).
+static raw_ostream &out() {
+  if (progress)
+    progress->clear();
+  return outs();
+}
+
+/// Informational output on stdout, silenced by -q.
+static raw_ostream &info() { return quiet ? nulls() : out(); }
 
 /// Prints "FILE: error: message", naming the model file found in the
 /// diagnostic's location.
@@ -205,6 +259,8 @@ static void printDiagnostic(mlir::Diagnostic &diag) {
     }
     return mlir::WalkResult::advance();
   });
+  if (progress)
+    progress->clear();
   raw_ostream &os = errs();
   os << file << ": ";
   switch (diag.getSeverity()) {
@@ -224,6 +280,8 @@ static void printDiagnostic(mlir::Diagnostic &diag) {
 }
 
 static int fail(const Twine &message) {
+  if (progress)
+    progress->clear();
   WithColor::error(errs(), "dlc") << message << "\n";
   return 1;
 }
@@ -236,6 +294,17 @@ static dlc::codegen::PrecisionOptions precisionOptions() {
   return p;
 }
 
+/// How --emit=linalg and --emit=gpu print: large constants elided at
+/// --elide-constants (0: none), locations with --print-locations (so that
+/// dlc-opt sees the ONNX node names dlc sees).
+static mlir::OpPrintingFlags loweredIRFlags() {
+  mlir::OpPrintingFlags flags;
+  flags.elideLargeElementsAttrs(elideConstants ? elideConstants : 1 << 30);
+  if (printDebugInfo)
+    flags.enableDebugInfo();
+  return flags;
+}
+
 /// Prints `module` to -o (a temporary file renamed into place: never a
 /// partial output) or stdout.
 static int printModule(mlir::ModuleOp module, mlir::OpPrintingFlags flags) {
@@ -245,7 +314,7 @@ static int printModule(mlir::ModuleOp module, mlir::OpPrintingFlags flags) {
     return Error::success();
   };
   if (outputPath == "-") {
-    (void)print(outs());
+    (void)print(out());
     return 0;
   }
   if (Error e = writeToOutput(outputPath, print))
@@ -356,12 +425,12 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   cpu.cpu = cpuName;
   cpu.tileContractions = cpuKernels == "tiled";
   cpu.precision = precisionOptions();
+  cpu.observer = observer;
   if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/true,
-                                         cpu.precision)))
+                                         observer, cpu.precision)))
     return 1;
   if (kind == EmitKind::Linalg)
-    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
-                                   elideConstants ? elideConstants : 1 << 30));
+    return printModule(module, loweredIRFlags());
   if (failed(dlc::codegen::lowerToLLVMDialect(module, *signature, cpu)))
     return 1;
   if (explain.getNumOccurrences())
@@ -376,7 +445,7 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
     raw_string_ostream os(text);
     (*llvmModule)->print(os, nullptr);
     if (outputPath == "-") {
-      outs() << text;
+      out() << text;
       return 0;
     }
     return writeBytes(outputPath, text);
@@ -403,6 +472,8 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
 /// Writes the library, header and (external) weights into -o DIR.
 static int writeLibrary(const dlc::codegen::ModelSignature &signature,
                         ArrayRef<char> object) {
+  mlir::TimingScope scope =
+      observer ? observer->begin("archive") : mlir::TimingScope();
   auto archive = dlc::codegen::makeArchive(signature.name + ".o", object);
   if (!archive)
     return fail(toString(archive.takeError()));
@@ -428,7 +499,7 @@ static int writeLibrary(const dlc::codegen::ModelSignature &signature,
     sys::fs::remove(weightsPath);
     return 1;
   }
-  outs() << "dlc: wrote " << libPath << " and " << headerPath << " (weights "
+  info() << "dlc: wrote " << libPath << " and " << headerPath << " (weights "
          << signature.weightBytes << " bytes, arena " << signature.arenaBytes
          << " bytes)\n";
   return 0;
@@ -460,16 +531,17 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
   options.cudaPath = cudaPath;
   options.blockSize = gpuBlockSize;
   options.precision = precisionOptions();
+  options.observer = observer;
   options.measureStackFrames = reportStackFrames;
   if (!emuCheck.empty())
     if (Error e = dlc::codegen::parseEmuCheck(emuCheck, options))
       return fail(toString(std::move(e)));
   if (kind == EmitKind::Linalg) {
+    // As the GPU compile lowers it: products stay separate.
     if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/false,
-                                           options.precision)))
+                                           observer, options.precision)))
       return 1;
-    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
-                                   elideConstants ? elideConstants : 1 << 30));
+    return printModule(module, loweredIRFlags());
   }
   dlc::codegen::GPUStage stage =
       kind == EmitKind::GPU ? dlc::codegen::GPUStage::Kernels
@@ -480,18 +552,19 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
       module, artifactName(), options, weightsMode == "external", stage);
   if (!compiled)
     return fail(toString(compiled.takeError()));
+  if (progress && !compiled->warnings.empty())
+    progress->clear();
   for (const std::string &w : compiled->warnings)
     WithColor::warning(errs(), "dlc") << w << "\n";
   if (kind == EmitKind::GPU)
-    return printModule(module, mlir::OpPrintingFlags().elideLargeElementsAttrs(
-                                   elideConstants ? elideConstants : 1 << 30));
+    return printModule(module, loweredIRFlags());
   if (kind == EmitKind::Ptx || kind == EmitKind::AMDGPU) {
     std::string text;
     for (auto &[arch, assembly] : compiled->assembly)
       text += (nvidia ? "// " : "; ") + std::string("==== ") + arch +
               " ====\n" + assembly;
     if (outputPath == "-") {
-      outs() << text;
+      out() << text;
       return 0;
     }
     return writeBytes(outputPath, text);
@@ -505,7 +578,7 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
     a[2] += k.spillStores + k.spillLoads;
   }
   for (auto &[arch, a] : perArch)
-    outs() << "dlc: ptxas " << arch << ": " << a[0] << " kernels, at most "
+    info() << "dlc: ptxas " << arch << ": " << a[0] << " kernels, at most "
            << a[1] << " registers, " << a[2] << " bytes of spills\n";
   if (!kernelStatsPath.empty()) {
     std::string csv = "kernel,arch,registers,spill_stores,spill_loads,"
@@ -539,6 +612,76 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
   if (kind == EmitKind::Obj)
     return writeBytes(outputPath, objectBytes);
   return writeLibrary(compiled->signature, compiled->object);
+}
+
+/// The stage list of --target: cpu, gpu-emu, cuda or rocm ("" when the
+/// target is not one of them).
+static StringRef stageTarget() {
+  StringRef t = target;
+  if (t.empty() || t == "cpu" || t == "gpu-emu")
+    return t.empty() ? "cpu" : t;
+  StringRef kind = t.split(':').first;
+  if (kind == "cuda" || kind == "rocm" || kind == "hip")
+    return kind;
+  return "";
+}
+
+/// --list-stages.
+static int printStages() {
+  if (stageTarget().empty())
+    return fail("unknown --target '" + target +
+                "' (supported: cpu, cuda:ARCHS, rocm:ARCHS, gpu-emu)");
+  outs() << "stages of --target=" << (target.empty() ? "cpu" : target.getValue())
+         << " in order (IR: what --dump-after writes)\n";
+  for (const dlc::codegen::StageInfo &s :
+       dlc::codegen::stagesOf(stageTarget()))
+    outs() << format("  %-22s %-5s ", s.name.str().c_str(),
+                     s.ir.empty() ? "-" : s.ir.str().c_str())
+           << s.description << "\n";
+  return 0;
+}
+
+/// Everything after the import: the --emit level of the --target.
+static int compileModule(mlir::ModuleOp module) {
+  EmitKind kind = emit;
+  if (explain.getNumOccurrences()) {
+    // The kernel list is read after the CPU lowering; nothing is written.
+    if (!target.empty() && target != "cpu")
+      return fail("--explain lists the kernels of --target=cpu, got --target=" +
+                  target);
+    if (emit != EmitKind::Default)
+      return fail("--explain prints the kernels instead of an --emit level");
+    kind = EmitKind::LLVM;
+  }
+  if (kind == EmitKind::Default)
+    kind = target.empty() ? EmitKind::Graph : EmitKind::Lib;
+  if (kind != EmitKind::Graph) {
+    if (target.empty())
+      target = "cpu";
+    if (!modelName.empty() &&
+        dlc::codegen::sanitizeIdentifier(modelName) != modelName)
+      return fail("--name '" + modelName +
+                  "' is not a C identifier (letters, digits, '_')");
+    if (!emuCheck.empty() && target != "gpu-emu")
+      return fail("--emu-check is for --target=gpu-emu");
+    if (target != "cpu") {
+      auto gpu = dlc::codegen::parseGPUTarget(target);
+      if (!gpu)
+        return fail(toString(gpu.takeError()));
+      return compileForGPU(module, kind, *gpu);
+    }
+    if (kind == EmitKind::GPU || kind == EmitKind::Ptx ||
+        kind == EmitKind::AMDGPU)
+      return fail("--emit=gpu, ptx and amdgpu need a GPU --target");
+    return compileForCPU(module, kind);
+  }
+
+  mlir::OpPrintingFlags flags;
+  if (elideConstants > 0)
+    flags.elideLargeElementsAttrs(elideConstants);
+  if (printDebugInfo)
+    flags.enableDebugInfo();
+  return printModule(module, flags);
 }
 
 int main(int argc, char **argv) {
@@ -580,6 +723,10 @@ int main(int argc, char **argv) {
   if (Error e = dlc::codegen::checkPrecision(precisionFlag))
     return fail(toString(std::move(e)));
 
+  if (listStages)
+    return printStages();
+  if (inputPath.empty())
+    return fail("no model given (dlc MODEL.onnx ...; see --help)");
   mlir::DialectRegistry registry;
   dlc::codegen::registerCodegenDialects(registry);
   dlc::codegen::registerCodegenPasses();
@@ -598,48 +745,58 @@ int main(int argc, char **argv) {
     return fail("--explain must be 'text' or 'json', got '" + explain + "'");
   if (!(peakGflops > 0))
     return fail("--peak-gflops must be a positive number of GFLOP/s");
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      dlc::importOnnxFile(inputPath, context, options);
-  if (!module)
-    return 1;
-
-  EmitKind kind = emit;
-  if (explain.getNumOccurrences()) {
-    // The kernel list is read after the CPU lowering; nothing is written.
-    if (!target.empty() && target != "cpu")
-      return fail("--explain lists the kernels of --target=cpu, got --target=" +
-                  target);
-    if (emit != EmitKind::Default)
-      return fail("--explain prints the kernels instead of an --emit level");
-    kind = EmitKind::LLVM;
+  // The observer of the compile: stage timing (--timing), IR dumps
+  // (--dump-after), the progress line on a terminal.
+  dlc::codegen::CompileObserver stages(dlc::codegen::stagesOf(stageTarget()));
+  stages.elideConstants = elideConstants;
+  if (!dumpDir.empty() && dumpAfter.empty())
+    return fail("--dump-dir is the folder of --dump-after=STAGE[,STAGE]");
+  if (!dumpAfter.empty())
+    if (Error e = stages.setDumps(dumpAfter, dumpDir))
+      return fail(toString(std::move(e)));
+  mlir::DefaultTimingManager timingManager;
+  if (timing) {
+    timingManager.setEnabled(true);
+    timingManager.setDisplayMode(
+        mlir::DefaultTimingManager::DisplayMode::Tree);
+    stages.setTiming(timingManager.getRootScope());
   }
-  if (kind == EmitKind::Default)
-    kind = target.empty() ? EmitKind::Graph : EmitKind::Lib;
-  if (kind != EmitKind::Graph) {
-    if (target.empty())
-      target = "cpu";
-    if (!modelName.empty() &&
-        dlc::codegen::sanitizeIdentifier(modelName) != modelName)
-      return fail("--name '" + modelName +
-                  "' is not a C identifier (letters, digits, '_')");
-    if (!emuCheck.empty() && target != "gpu-emu")
-      return fail("--emu-check is for --target=gpu-emu");
-    if (target != "cpu") {
-      auto gpu = dlc::codegen::parseGPUTarget(target);
-      if (!gpu)
-        return fail(toString(gpu.takeError()));
-      return compileForGPU(*module, kind, *gpu);
-    }
-    if (kind == EmitKind::GPU || kind == EmitKind::Ptx ||
-        kind == EmitKind::AMDGPU)
-      return fail("--emit=gpu, ptx and amdgpu need a GPU --target");
-    return compileForCPU(*module, kind);
-  }
+  dlc::tool::ProgressLine line(!quiet && sys::Process::StandardErrIsDisplayed(),
+                               std::chrono::milliseconds(progressDelayMs));
+  stages.onStage = [&](StringRef stage, StringRef detail) {
+    std::string text = detail.str();
+    if (stages.kernelCount)
+      text += (text.empty() ? "(" : " (") + std::to_string(stages.kernelCount) +
+              (stages.kernelCount == 1 ? " kernel)" : " kernels)");
+    line.setStage(stage, text);
+  };
+  stages.beforeStderr = [&] { line.clear(); };
+  observer = &stages;
+  progress = &line;
 
-  mlir::OpPrintingFlags flags;
-  if (elideConstants > 0)
-    flags.elideLargeElementsAttrs(elideConstants);
-  if (printDebugInfo)
-    flags.enableDebugInfo();
-  return printModule(*module, flags);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    mlir::TimingScope scope = stages.begin("import");
+    module = dlc::importOnnxFile(inputPath, context, options);
+  }
+  int rc = 1;
+  if (module) {
+    if (Error e = stages.irAfter("import", *module))
+      rc = fail(toString(std::move(e)));
+    else
+      rc = compileModule(*module);
+  }
+  line.finish();
+  progress = nullptr;
+  if (rc == 0)
+    for (const std::string &stage : stages.dumpsNotWritten())
+      WithColor::warning(errs(), "dlc")
+          << "--dump-after: stage '" << stage
+          << "' did not run (the --emit level ends before it)\n";
+  observer = nullptr;
+  // The timing manager prints the table when it is destroyed, after the
+  // root scope ends here.
+  stages.setTiming(mlir::TimingScope());
+  return rc;
 }
+

@@ -13,6 +13,8 @@
 #ifndef DLC_CODEGEN_CPUTARGET_H
 #define DLC_CODEGEN_CPUTARGET_H
 
+#include "dlc/Codegen/Pipelines.h"
+#include "dlc/Codegen/Stages.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "llvm/ADT/SmallVector.h"
@@ -97,6 +99,8 @@ struct CPUOptions {
   bool profile = false;
   /// Record the stack frame of every function the x86 back end emits.
   bool measureStackFrames = false;
+  /// Times the stages and dumps their IR (null: nothing observed).
+  CompileObserver *observer = nullptr;
 };
 
 /// The bound on any stack allocation of generated host code, and on the
@@ -128,45 +132,43 @@ void registerCodegenPasses();
 llvm::Expected<ModelSignature> readSignature(mlir::ModuleOp module,
                                              llvm::StringRef name);
 
-/// graph -> linalg on tensors.
+/// Runs the passes `build` adds (one of the builders of Pipelines.h) on
+/// `module` as the stage `stage` of the compile (`detail`: e.g. the
+/// architecture of a stage run once per architecture), timed and dumped
+/// by `observer` when given.
+mlir::LogicalResult
+runPipeline(mlir::ModuleOp module, llvm::StringRef stage,
+            llvm::function_ref<void(mlir::OpPassManager &)> build,
+            CompileObserver *observer = nullptr, llvm::StringRef detail = "");
+
+/// graph -> linalg on tensors (dlc-graph-to-linalg-pipeline).
 mlir::LogicalResult lowerToLinalg(mlir::ModuleOp module,
                                   bool mergeProducts = true,
+                                  CompileObserver *observer = nullptr,
                                   const PrecisionOptions &precision = {});
-/// linalg on tensors -> LLVM dialect. The graph function is renamed to
+/// linalg on tensors -> LLVM dialect (dlc-cpu-bufferize-pipeline, then
+/// dlc-cpu-to-llvm-pipeline). The graph function is renamed to
 /// `<name>_forward` and takes bare pointers: inputs, outputs, the arena, the
-/// weights blob and the runtime's execution context. Fills the signature's arena size and, with external
-/// weights, its blob.
+/// weights blob and the runtime's execution context. Fills the signature's
+/// arena size, kernel list and, with external weights, its blob.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        ModelSignature &signature,
                                        const CPUOptions &options = {});
 /// The dlc-cpu-tile-contractions options for the CPU of `options` (vector
-/// width and registers), or "" when the kernels are off or the CPU lacks
-/// AVX2 and FMA.
-llvm::Expected<std::string> cpuKernelOptions(const CPUOptions &options);
-/// The textual pass pipelines of lowerToLLVMDialect (for dlc-opt): the
-/// bufferization and memory plan, then the lowering to the LLVM dialect.
-/// `interchange` (the CPU) reorders contraction loops for the CPU's vector
-/// units and tiles the row kernels (softmax, normalization) into parallel
-/// loops; both targets form and lower the kernel groups.
-std::string bufferizationPipeline(llvm::StringRef funcName,
-                                  bool externalWeights,
-                                  bool interchange = true,
-                                  llvm::StringRef cpuKernels = "");
-/// `fromLinalg`: the function still holds linalg ops (false when the GPU
-/// emulation has turned them into loops already).
-std::string llvmLoweringPipeline(llvm::StringRef funcName,
-                                 bool fromLinalg = true, bool profile = false);
+/// width and registers); tile-contractions stays off when the kernels are
+/// off or the CPU lacks AVX2 and FMA.
+llvm::Error setCPUKernelOptions(const CPUOptions &options,
+                                BufferizePipelineOptions &bufferize);
 /// Reads the module's `dlc.kernels` list into `signature.kernels`.
 void readKernels(mlir::ModuleOp module, ModelSignature &signature);
-/// Runs a textual `builtin.module(...)` pipeline.
-mlir::LogicalResult runPipeline(mlir::ModuleOp module,
-                                const std::string &pipeline);
-/// Renames `@main` to `<name>_forward`, bufferizes, plans memory and fills
-/// the signature's arena size and weights blob (with weightsAsBlob).
+/// Runs the bufferize pipeline (stage `stage`), then fills the signature's
+/// arena size and, with weightsAsBlob, its weights blob (the constant
+/// globals the memory plan placed in the blob are erased).
 mlir::LogicalResult bufferizeModel(mlir::ModuleOp module,
                                    ModelSignature &signature,
-                                   bool interchange = true,
-                                   llvm::StringRef cpuKernels = "");
+                                   llvm::StringRef stage,
+                                   const BufferizePipelineOptions &options,
+                                   CompileObserver *observer = nullptr);
 
 /// Translates to LLVM IR and adds `<name>_entry` and `<name>_info`.
 llvm::Expected<std::unique_ptr<llvm::Module>>

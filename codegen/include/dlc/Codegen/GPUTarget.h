@@ -41,6 +41,8 @@ struct GPUOptions {
   bool emuCheckRaces = false;
   std::string emuThreadOrder = "forward";
   int64_t emuSeed = 0;
+  /// Times the stages and dumps their IR (null: nothing observed).
+  CompileObserver *observer = nullptr;
 };
 
 /// Parses an --emu-check value into `options`: a comma-separated list of
@@ -84,11 +86,6 @@ llvm::Expected<GPUCompiled> compileForGPU(mlir::ModuleOp module,
                                           const GPUOptions &options,
                                           bool externalWeights,
                                           GPUStage stage = GPUStage::Object);
-
-/// The pass pipelines (for dlc-opt and tests): from bufferized memrefs to
-/// gpu.launch ops, and from there to outlined kernels with runtime calls.
-std::string gpuMappingPipeline(llvm::StringRef funcName, int64_t blockSize);
-std::string gpuOutliningPipeline(llvm::StringRef funcName);
 
 /// Registers the GPU dialects and their LLVM IR translations.
 void registerGPUDialects(mlir::DialectRegistry &registry);

@@ -536,4 +536,20 @@ def CheckStackFrames : Pass<"dlc-check-stack-frames", "mlir::ModuleOp"> {
   ];
 }
 
+def NameModelFunction : Pass<"dlc-name-model-function", "mlir::ModuleOp"> {
+  let summary = "Give the imported graph function the model's symbol name";
+  let description = [{
+    The first step of the back ends' pipelines: renames `@main` (the
+    importer's function) to `<model-name>_forward` and drops its argument
+    and result attributes (the tensor names and types are read before and
+    live in the model's descriptor, not on the LLVM function). Without
+    `model-name`, or without `@main`, the module is left as it is.
+  }];
+  let options = [
+    Option<"modelName", "model-name", "std::string", "\"\"",
+           "The model's name (a C identifier)">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 #endif // DLC_PASSES_PASSES_TD
