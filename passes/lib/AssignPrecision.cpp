@@ -321,9 +321,11 @@ struct AssignPrecisionPass
     // otherwise silently demote the node it meant to pin.
     llvm::StringSet<> nodes;
     module.walk([&](Operation *op) {
-      std::string node = onnxNodeOf(op);
-      if (!node.empty())
-        nodes.insert(node);
+      op->getLoc()->walk([&](Location loc) {
+        if (auto name = dyn_cast<NameLoc>(loc))
+          nodes.insert(name.getName().getValue());
+        return WalkResult::advance();
+      });
     });
     llvm::StringSet<> pinned;
     for (const std::string &name : keepFp32) {
@@ -339,7 +341,16 @@ struct AssignPrecisionPass
 
     SmallVector<linalg::LinalgOp> products;
     module.walk([&](linalg::LinalgOp op) {
-      if (isDemotable(op, minReductionTerms) && !pinned.contains(onnxNodeOf(op)))
+      if (!isDemotable(op, minReductionTerms))
+        return;
+      // A merged product is pinned by any of its nodes.
+      bool keep = false;
+      op->getLoc()->walk([&](Location loc) {
+        if (auto name = dyn_cast<NameLoc>(loc))
+          keep |= pinned.contains(name.getName().getValue());
+        return WalkResult::advance();
+      });
+      if (!keep)
         products.push_back(op);
     });
     MLIRContext *ctx = module.getContext();

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dlc/Passes/Kernels.h"
 #include "dlc/Passes/OpInfo.h"
 #include "dlc/Passes/Passes.h"
 #include "llvm/ADT/SetVector.h"
@@ -45,7 +46,9 @@ void describeOp(Operation *op, std::string &kind, std::string &strategy,
     if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
       arith = dlc::payloadArith(generic);
       bool hasIndex = !generic.getRegion().front().getOps<linalg::IndexOp>().empty();
-      if (linalgOp.getNumReductionLoops() > 0) {
+      if (dlc::isContractionKernel(op)) {
+        kind = dlc::kernelKindOf(op); // a product left to the loops
+      } else if (linalgOp.getNumReductionLoops() > 0) {
         kind = "reduction";
       } else if (hasIndex || arith == 0) {
         kind = "data movement";

@@ -34,6 +34,7 @@
 #include "llvm/Support/WithColor.h"
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <cmath>
 #include <cstring>
 
@@ -102,10 +103,53 @@ cl::opt<std::string> precisionFlag(
              "bf16 with f32 accumulation (as dlc --precision)"),
     cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
     cl::cat(runCategory));
+cl::opt<int64_t> randomInputs(
+    "random-inputs",
+    cl::desc("Inputs not given by --test-dir or --input get random values "
+             "from this seed (floats: standard normal; integers and "
+             "booleans: 0 or 1) instead of zeros"),
+    cl::value_desc("SEED"), cl::init(-1), cl::cat(runCategory));
 cl::list<std::string> keepFp32(
     "keep-fp32", cl::desc("ONNX nodes whose products stay f32"),
     cl::value_desc("NODE[,NODE...]"), cl::CommaSeparated,
     cl::cat(runCategory));
+
+/// Fills `t` with random values from `seed`: floats standard normal,
+/// integers and booleans 0 or 1 (valid token ids, masks and indices).
+Error fillRandom(HostTensor &t, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<int> bit(0, 1);
+  size_t size = dlc_dtype_size(t.dtype);
+  size_t n = size ? t.bytes.size() / size : 0;
+  char *p = t.bytes.data();
+  for (size_t i = 0; i < n; ++i, p += size) {
+    switch (t.dtype) {
+    case 1: { // float
+      float v = normal(rng);
+      std::memcpy(p, &v, sizeof v);
+      break;
+    }
+    case 11: { // double
+      double v = normal(rng);
+      std::memcpy(p, &v, sizeof v);
+      break;
+    }
+    case 2: case 3: case 4: case 5: case 6: case 7: case 9: case 12:
+    case 13: { // integers, bool: 0 or 1, little endian
+      std::memset(p, 0, size);
+      p[0] = char(bit(rng));
+      break;
+    }
+    default:
+      return createStringError(inconvertibleErrorCode(),
+                               "--random-inputs: input '" + t.name +
+                                   "' has a type without random values "
+                                   "(dtype " + std::to_string(t.dtype) + ")");
+    }
+  }
+  return Error::success();
+}
 
 // Kernel timers of --profile, called by the instrumented model (which runs
 // its kernels one after another on the calling thread).
@@ -177,9 +221,11 @@ cl::opt<std::string> saveOutputs(
     cl::value_desc("DIR"), cl::init(""), cl::cat(runCategory));
 cl::opt<std::string> outputFormat(
     "output-format",
-    cl::desc("File format of --save-outputs: npy (NumPy, the default) or pb "
-             "(ONNX TensorProto, as output_N.pb of the test layout)"),
-    cl::value_desc("npy|pb"), cl::init("npy"), cl::cat(runCategory));
+    cl::desc("File format of --save-outputs: npy (NAME.npy, NumPy, the "
+             "default), pb (NAME.pb, ONNX TensorProto) or test-dir "
+             "(output_N.pb: the references --test-dir reads)"),
+    cl::value_desc("npy|pb|test-dir"), cl::init("npy"),
+    cl::cat(runCategory));
 
 /// --save-outputs: creates the folder (before the compile, so that a bad
 /// folder fails fast).
@@ -196,7 +242,9 @@ Error prepareOutputFolder(StringRef dir) {
 /// Writes each output to DIR/NAME.npy|pb; names equal after sanitizing get
 /// a suffix (_1, _2, ...).
 Error saveOutputFiles(StringRef dir, const std::vector<HostTensor> &outputs) {
-  bool pb = outputFormat == "pb";
+  // test-dir: output_N.pb, the layout --test-dir reads references from.
+  bool numbered = outputFormat == "test-dir";
+  bool pb = outputFormat == "pb" || numbered;
   // bfloat16 has no NumPy dtype: refuse before writing any file.
   for (const HostTensor &t : outputs)
     if (!pb && t.dtype == DLC_BFLOAT16)
@@ -206,7 +254,9 @@ Error saveOutputFiles(StringRef dir, const std::vector<HostTensor> &outputs) {
                                    "(use --output-format=pb)");
   std::vector<std::string> used;
   for (const HostTensor &t : outputs) {
-    std::string base = sanitizeFileName(t.name), name = base;
+    std::string base = numbered ? "output_" + std::to_string(used.size())
+                                : sanitizeFileName(t.name),
+                name = base;
     for (int i = 1; llvm::is_contained(used, name); ++i)
       name = base + "_" + std::to_string(i);
     used.push_back(name);
@@ -387,14 +437,17 @@ int main(int argc, char **argv) {
     return fail("--max-rel-l2 must be a positive number, got " +
                 Twine(value));
   }
-  if (outputFormat != "npy" && outputFormat != "pb")
-    return fail("--output-format must be 'npy' or 'pb', got '" + outputFormat +
-                "'");
+  if (outputFormat != "npy" && outputFormat != "pb" &&
+      outputFormat != "test-dir")
+    return fail("--output-format must be 'npy', 'pb' or 'test-dir', got '" +
+                outputFormat + "'");
   if (outputFormat.getNumOccurrences() && saveOutputs.empty())
     return fail("--output-format is the format of --save-outputs=DIR");
   if (!saveOutputs.empty())
     if (Error e = prepareOutputFolder(saveOutputs))
       return fail(toString(std::move(e)));
+  if (randomInputs < -1)
+    return fail("--random-inputs must be a seed >= 0");
   if (testDir.empty() && inputFiles.empty() && repeat <= 1 &&
       saveOutputs.empty())
     return fail("nothing to do: give --test-dir DIR, --input NAME=FILE, "
@@ -578,8 +631,12 @@ int main(int argc, char **argv) {
       for (int32_t d = 0; d < ti.rank; ++d)
         n *= ti.shape[d];
       ordered[i].bytes.assign(n * dlc_dtype_size(ti.dtype), 0);
-      if (!testDir.empty() || !inputFiles.empty())
+      if (randomInputs >= 0) {
+        if (Error e = fillRandom(ordered[i], uint64_t(randomInputs) + i))
+          return fail(toString(std::move(e)));
+      } else if (!testDir.empty() || !inputFiles.empty()) {
         return fail("no value for input '" + Twine(ti.name) + "'");
+      }
     }
   }
   std::vector<HostTensor> outputs(info->num_outputs);
@@ -656,7 +713,9 @@ int main(int argc, char **argv) {
                      compileMs, sorted[sorted.size() / 2], sorted.front(),
                      unsigned(repeat));
   }
-  if (!testDir.empty()) {
+  // A test folder with inputs only, run to record its outputs.
+  bool recording = references.empty() && !saveOutputs.empty();
+  if (!testDir.empty() && !recording) {
     if (references.size() != outputs.size())
       return fail("the test folder has " + Twine(references.size()) +
                   " outputs, the model " + Twine(outputs.size()));

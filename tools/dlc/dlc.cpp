@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AutoPrecision.h"
+#include "Explain.h"
 #include "Progress.h"
 #include "dlc/Codegen/CPUTarget.h"
 #include "dlc/Codegen/GPUTarget.h"
@@ -20,12 +22,14 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include <array>
+#include <cmath>
 #include <map>
 
 using namespace llvm;
@@ -139,6 +143,24 @@ cl::opt<std::string> precisionFlag(
              "type, accumulation in f32; everything else stays f32)"),
     cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
     cl::cat(dlcCategory));
+
+cl::opt<double> maxRelError(
+    "max-rel-error",
+    cl::desc("--precision=auto: the budget, each output's relative L2 error "
+             "against the fp32 compile"),
+    cl::value_desc("E"), cl::init(-1), cl::cat(dlcCategory));
+
+cl::opt<std::string> calibration(
+    "calibration",
+    cl::desc("--precision=auto: inputs to measure with (input_N.pb or "
+             "NAME.npy files; random inputs otherwise)"),
+    cl::value_desc("DIR"), cl::init(""), cl::cat(dlcCategory));
+
+cl::opt<std::string> lowPrecision(
+    "low-precision",
+    cl::desc("--precision=auto: the type products may take (default bf16 "
+             "for --target=cpu, fp16 for GPU targets)"),
+    cl::value_desc("fp16|bf16"), cl::init(""), cl::cat(dlcCategory));
 
 cl::list<std::string> keepFp32(
     "keep-fp32",
@@ -286,8 +308,14 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-/// --precision and --keep-fp32 (checked in main).
+/// What --precision=auto chose (once `autoChosen`).
+static dlc::codegen::PrecisionOptions autoChoice;
+static bool autoChosen = false;
+
+/// --precision and --keep-fp32 (checked in main), or auto's choice.
 static dlc::codegen::PrecisionOptions precisionOptions() {
+  if (autoChosen)
+    return autoChoice;
   dlc::codegen::PrecisionOptions p;
   p.precision = precisionFlag;
   p.keepFp32.assign(keepFp32.begin(), keepFp32.end());
@@ -351,58 +379,6 @@ static int checkStackFrames(const std::vector<dlc::codegen::StackFrame> &f) {
 }
 
 /// --explain: the kernel list as text or JSON on stdout.
-static int printExplanation(const dlc::codegen::ModelSignature &sig,
-                            bool json) {
-  int64_t flops = 0, bytes = 0;
-  for (const dlc::codegen::KernelInfo &k : sig.kernels) {
-    flops += k.flops;
-    bytes += k.bytes;
-  }
-  auto atPeakUs = [](int64_t f) { return double(f) / (peakGflops * 1e3); };
-  if (json) {
-    llvm::json::Array kernels;
-    for (auto [i, k] : llvm::enumerate(sig.kernels)) {
-      llvm::json::Array nodes, tiles;
-      for (const std::string &n : k.nodes)
-        nodes.push_back(n);
-      for (int64_t t : k.tiles)
-        tiles.push_back(t);
-      kernels.push_back(llvm::json::Object{
-          {"id", int64_t(i)},       {"nodes", std::move(nodes)},
-          {"kind", k.kind},         {"strategy", k.strategy},
-          {"precision", k.precision},
-          {"tiles", std::move(tiles)}, {"flops", k.flops},
-          {"bytes", k.bytes},       {"time_at_peak_us", atPeakUs(k.flops)}});
-    }
-    llvm::json::Object root{
-        {"model", sig.name},
-        {"target", "cpu"},
-        {"peak_gflops", double(peakGflops)},
-        {"arena_bytes", int64_t(sig.arenaBytes)},
-        {"flops", flops},
-        {"bytes", bytes},
-        {"time_at_peak_us", atPeakUs(flops)},
-        {"kernels", std::move(kernels)}};
-    outs() << formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
-    return 0;
-  }
-  outs() << sig.name << ": " << sig.kernels.size() << " kernels, "
-         << format("%.3f", double(flops) / 1e9) << " GFLOP, "
-         << format("%.1f", double(bytes) / 1e6) << " MB moved, "
-         << format("%.1f", atPeakUs(flops)) << " us at "
-         << format("%.0f", double(peakGflops)) << " GFLOP/s; arena "
-         << sig.arenaBytes << " bytes\n";
-  for (auto [i, k] : llvm::enumerate(sig.kernels)) {
-    outs() << format("%4zu  %-22s %-4s", i, k.kind.c_str(),
-                     k.precision.c_str());
-    outs() << format(" %10.3f MFLOP %9.3f MB %9.1f us  ", double(k.flops) / 1e6,
-                     double(k.bytes) / 1e6, atPeakUs(k.flops));
-    for (auto [j, n] : llvm::enumerate(k.nodes))
-      outs() << (j ? ", " : "") << n;
-    outs() << "\n      " << k.strategy << "\n";
-  }
-  return 0;
-}
 
 static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   // (main has checked --name.)
@@ -434,7 +410,8 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   if (failed(dlc::codegen::lowerToLLVMDialect(module, *signature, cpu)))
     return 1;
   if (explain.getNumOccurrences())
-    return printExplanation(*signature, explain == "json");
+    return dlc::tool::printExplanation(out(), *signature,
+                                         explain == "json", peakGflops);
   LLVMContext llvmContext;
   auto llvmModule = dlc::codegen::translateToLLVMIR(module, llvmContext,
                                                     *signature, cpu);
@@ -642,6 +619,78 @@ static int printStages() {
 }
 
 /// Everything after the import: the --emit level of the --target.
+/// --precision (fp32, tf32, fp16, bf16 or auto) and the flags of auto.
+static int checkPrecisionFlags() {
+  if (precisionFlag != "auto") {
+    if (Error e = dlc::codegen::checkPrecision(precisionFlag))
+      return fail(toString(std::move(e)) + " (or auto)");
+    for (const cl::Option *o : std::initializer_list<const cl::Option *>{
+             &maxRelError, &calibration, &lowPrecision})
+      if (o->getNumOccurrences())
+        return fail("--" + o->ArgStr + " is an option of --precision=auto");
+    return 0;
+  }
+  if (!(maxRelError > 0) || std::isinf(maxRelError))
+    return fail("--precision=auto needs --max-rel-error=E, a positive "
+                "relative L2 error");
+  if (!lowPrecision.empty() && lowPrecision != "fp16" && lowPrecision != "bf16")
+    return fail("--low-precision must be fp16 or bf16, got '" + lowPrecision +
+                "'");
+  return 0;
+}
+
+/// --precision=auto: measures candidates with dlc-run and sets autoChoice.
+static int choosePrecision(mlir::ModuleOp module, const char *argv0) {
+  bool cpu = target.empty() || target == "cpu";
+  dlc::tool::AutoPrecisionRequest r;
+  r.low = !lowPrecision.empty() ? lowPrecision.getValue()
+          : cpu                 ? std::string("bf16")
+                                : std::string("fp16");
+  r.model = inputPath;
+  r.maxRelError = maxRelError;
+  r.calibration = calibration;
+  SmallString<256> runner(sys::path::parent_path(
+      sys::fs::getMainExecutable(argv0, (void *)&choosePrecision)));
+  sys::path::append(runner, "dlc-run");
+  if (!sys::fs::can_execute(runner))
+    return fail("--precision=auto measures with dlc-run, which is not next "
+                "to dlc (" + runner + ")");
+  r.dlcRun = runner.str().str();
+  for (const std::string &s : inputShapes)
+    r.flags.push_back("--input-shape=" + s);
+  for (const std::string &s : freezeInputs)
+    r.flags.push_back("--freeze-input=" + s);
+  auto candidates = dlc::tool::demotableProducts(module, r.low, cpu);
+  if (!candidates)
+    return fail(toString(candidates.takeError()));
+  r.candidates = std::move(*candidates);
+  raw_ostream &log = quiet ? nulls() : errs();
+  auto chosen = dlc::tool::choosePrecision(r, log);
+  if (!chosen)
+    return fail(toString(chosen.takeError()));
+  autoChoice.precision = r.low;
+  autoChosen = true;
+  size_t low = 0;
+  for (auto [c, d] : llvm::zip(r.candidates, chosen->demoted)) {
+    low += d;
+    if (!d)
+      autoChoice.keepFp32.insert(autoChoice.keepFp32.end(), c.nodes.begin(),
+                                 c.nodes.end());
+    log << "dlc:   " << (d ? r.low : "fp32") << "  " << c.nodes.front()
+        << (c.nodes.size() > 1 ? " (+" + std::to_string(c.nodes.size() - 1) +
+                                     " merged)"
+                               : "")
+        << "\n";
+  }
+  log << "dlc: --precision=auto: " << low << " of " << r.candidates.size()
+      << " products in " << r.low << ", " << r.candidates.size() - low
+      << " in fp32; measured relative L2 error "
+      << formatv("{0:e2}", chosen->error) << " (budget "
+      << formatv("{0:e2}", double(maxRelError)) << ", " << chosen->runs
+      << " compiles)\n";
+  return 0;
+}
+
 static int compileModule(mlir::ModuleOp module) {
   EmitKind kind = emit;
   if (explain.getNumOccurrences()) {
@@ -720,8 +769,8 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "dlc") << "--elide-constants must be >= 0\n";
     return 1;
   }
-  if (Error e = dlc::codegen::checkPrecision(precisionFlag))
-    return fail(toString(std::move(e)));
+  if (int rc = checkPrecisionFlags())
+    return rc;
 
   if (listStages)
     return printStages();
@@ -783,6 +832,9 @@ int main(int argc, char **argv) {
   if (module) {
     if (Error e = stages.irAfter("import", *module))
       rc = fail(toString(std::move(e)));
+    else if (precisionFlag == "auto" &&
+             (rc = choosePrecision(*module, argv[0])) != 0)
+      ;
     else
       rc = compileModule(*module);
   }

@@ -1,0 +1,20 @@
+//===- Explain.h - dlc --explain: the kernels of one inference --*- C++ -*-===//
+
+#ifndef DLC_TOOLS_EXPLAIN_H
+#define DLC_TOOLS_EXPLAIN_H
+
+#include "dlc/Codegen/CPUTarget.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace dlc::tool {
+
+/// Prints the kernels of `sig` as text or JSON: per kernel the ONNX nodes,
+/// kind, precision, strategy, tiles, FLOPs, bytes and the time at
+/// `peakGflops`. Returns 0.
+int printExplanation(llvm::raw_ostream &os,
+                     const dlc::codegen::ModelSignature &sig, bool json,
+                     double peakGflops);
+
+} // namespace dlc::tool
+
+#endif // DLC_TOOLS_EXPLAIN_H
