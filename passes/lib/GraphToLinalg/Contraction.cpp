@@ -48,8 +48,12 @@ struct MatMulPattern : OpConversionPattern<graph::MatMulOp> {
     SmallVector<int64_t> fullShape(batch);
     fullShape.push_back(m);
     fullShape.push_back(n);
-    auto fullType = RankedTensorType::get(fullShape, element);
-    Value zero = constantScalar(rewriter, loc, element, 0);
+    // f16 and bf16 products accumulate in f32 (as the reference does) and
+    // round once at the end.
+    Type acc = element.isF16() || element.isBF16() ? rewriter.getF32Type()
+                                                   : element;
+    auto fullType = RankedTensorType::get(fullShape, acc);
+    Value zero = constantScalar(rewriter, loc, acc, 0);
     Value init = filledTensor(rewriter, loc, fullType, zero);
     Value product;
     if (nb == 0) {
@@ -94,7 +98,13 @@ struct MatMulPattern : OpConversionPattern<graph::MatMulOp> {
               iters,
               [&](OpBuilder &b, Location l, ValueRange a) {
                 Value r;
-                if (isa<FloatType>(a[0].getType()))
+                if (acc != element)
+                  r = arith::AddFOp::create(
+                      b, l, a[2],
+                      arith::MulFOp::create(
+                          b, l, arith::ExtFOp::create(b, l, acc, a[0]),
+                          arith::ExtFOp::create(b, l, acc, a[1])));
+                else if (isa<FloatType>(a[0].getType()))
                   r = arith::AddFOp::create(
                       b, l, a[2], arith::MulFOp::create(b, l, a[0], a[1]));
                 else
@@ -104,6 +114,12 @@ struct MatMulPattern : OpConversionPattern<graph::MatMulOp> {
               })
               .getResult(0);
     }
+    if (acc != element)
+      product = elementwise(
+          rewriter, loc, RankedTensorType::get(fullShape, element), product,
+          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return arith::TruncFOp::create(b, l, element, a[0]);
+          });
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, product, resultType));
     return success();
   }

@@ -227,6 +227,18 @@ struct SoftmaxPattern : OpConversionPattern<OpTy> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     auto type = cast<RankedTensorType>(x.getType());
+    // f16 and bf16 rows are computed in f32 (as the reference sums them)
+    // and rounded once at the end.
+    RankedTensorType resultType = type;
+    Type element = type.getElementType();
+    if (element.isF16() || element.isBF16()) {
+      type = type.clone(rewriter.getF32Type());
+      x = elementwise(rewriter, loc, type, x,
+                      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                        return arith::ExtFOp::create(b, l, b.getF32Type(),
+                                                     a[0]);
+                      });
+    }
     int64_t axis = op.getAxisAttr().getInt();
     if (axis < 0)
       axis += type.getRank();
@@ -260,6 +272,11 @@ struct SoftmaxPattern : OpConversionPattern<OpTy> {
       r = elementwise(rewriter, loc, type, ValueRange{e, sum},
                       [](OpBuilder &b, Location l, ValueRange a) {
                         return (Value)arith::DivFOp::create(b, l, a[0], a[1]);
+                      });
+    if (resultType != type)
+      r = elementwise(rewriter, loc, resultType, r,
+                      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                        return arith::TruncFOp::create(b, l, element, a[0]);
                       });
     rewriter.replaceOp(op, r);
     return success();
