@@ -322,10 +322,13 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
         arith::FastMathFlags f = flags;
         if (!isa<arith::MaximumFOp, arith::MinimumFOp>(p))
           f = arith::FastMathFlags::reassoc;
+        // The attribute is optional on some ops (arith.extf, arith.truncf).
+        arith::FastMathFlagsAttr old = fm.getFastMathFlagsAttr();
         p->setAttr(fm.getFastMathAttrName(),
                    arith::FastMathFlagsAttr::get(
                        rewriter.getContext(),
-                       fm.getFastMathFlagsAttr().getValue() | f));
+                       (old ? old.getValue() : arith::FastMathFlags::none) |
+                           f));
       });
     });
     Operation *tiled = nullptr;

@@ -135,3 +135,16 @@ func.func @gather(%x: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
   %0 = graph.gather %x, %i {axis = 0 : i64} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// f16 products accumulate in f32 and round once.
+// CHECK-LABEL: func.func @matmul_f16
+// CHECK: %[[P:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<2x3xf16>, tensor<3x4xf16>) outs(%{{.+}} : tensor<2x4xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[P]] : tensor<2x4xf32>)
+// CHECK: arith.truncf %{{.+}} : f32 to f16
+func.func @matmul_f16(%x: tensor<2x3xf16>, %y: tensor<3x4xf16>) -> tensor<2x4xf16> {
+  %0 = graph.matmul %x, %y : (tensor<2x3xf16>, tensor<3x4xf16>) -> tensor<2x4xf16>
+  return %0 : tensor<2x4xf16>
+}

@@ -2,7 +2,7 @@
 //
 // Holds the generated op definitions. The verifiers, type inference and
 // folders of each family live in ElementwiseOps.cpp, NNOps.cpp, ShapeOps.cpp
-// and ReductionOps.cpp.
+// (with ShapeSliceOps.cpp) and ReductionOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 
