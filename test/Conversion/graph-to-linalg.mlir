@@ -138,6 +138,73 @@ func.func @gather(%x: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
 
 // -----
 
+// Trigonometric and rounding functions map to the math dialect (Round to
+// roundeven: halves to even).
+// CHECK-LABEL: func.func @math_functions
+// CHECK: math.acos
+// CHECK: math.sinh
+// CHECK: math.roundeven
+func.func @math_functions(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.acos %x : tensor<4xf32>
+  %1 = graph.sinh %0 : tensor<4xf32>
+  %2 = graph.round %1 : tensor<4xf32>
+  return %2 : tensor<4xf32>
+}
+
+// -----
+
+// Unsigned Sign is 0 or 1; signed also -1.
+// CHECK-LABEL: func.func @sign_unsigned
+// CHECK: arith.cmpi ne
+// CHECK-NOT: arith.cmpi slt
+// CHECK: linalg.yield
+func.func @sign_unsigned(%x: tensor<4xui8>) -> tensor<4xui8> {
+  %0 = graph.sign %x : tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
+// -----
+
+// The floored remainder adds the divisor when the truncated remainder is
+// non-zero and its sign differs from the divisor's.
+// CHECK-LABEL: func.func @mod_signed
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[A:.+]]: i32, %[[B:.+]]: i32, %{{.+}}: i32):
+// CHECK: %[[R:.+]] = arith.remsi %[[A]], %[[B]] : i32
+// CHECK: %[[SUM:.+]] = arith.addi %[[R]], %[[B]] : i32
+// CHECK: arith.select %{{.+}}, %[[SUM]], %[[R]] : i32
+func.func @mod_signed(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.mod %x, %y : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// A shift by the width or more gives 0 instead of LLVM's poison.
+// CHECK-LABEL: func.func @shift_left
+// CHECK-DAG: %[[W:.+]] = arith.constant 8 : i8
+// CHECK: %[[IN:.+]] = arith.cmpi ult, %{{.+}}, %[[W]] : i8
+// CHECK: %[[S:.+]] = arith.shli
+// CHECK: arith.select %[[IN]], %[[S]], %{{.+}} : i8
+func.func @shift_left(%x: tensor<4xui8>, %y: tensor<4xui8>) -> tensor<4xui8> {
+  %0 = graph.shift_left %x, %y : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
+// -----
+
+// IsInf compares with the detected infinities only.
+// CHECK-LABEL: func.func @is_inf_positive
+// CHECK: arith.constant 0x7F800000 : f32
+// CHECK-NOT: 0xFF800000
+// CHECK: arith.cmpf oeq
+func.func @is_inf_positive(%x: tensor<4xf32>) -> tensor<4xi1> {
+  %0 = graph.is_inf %x {detect_negative = false, detect_positive = true} : tensor<4xf32> -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
 // f16 products accumulate in f32 and round once.
 // CHECK-LABEL: func.func @matmul_f16
 // CHECK: %[[P:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<2x3xf16>, tensor<3x4xf16>) outs(%{{.+}} : tensor<2x4xf32>)

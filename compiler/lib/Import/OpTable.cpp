@@ -45,6 +45,7 @@ const OpTable &OpTable::get() {
     registerNNOps(t);
     registerShapeOps(t);
     registerReductionOps(t);
+    registerCompositeOps(t);
     return t;
   }();
   return table;

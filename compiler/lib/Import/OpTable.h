@@ -47,6 +47,7 @@ void registerElementwiseOps(OpTable &table);
 void registerNNOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerReductionOps(OpTable &table);
+void registerCompositeOps(OpTable &table);
 
 } // namespace dlc
 

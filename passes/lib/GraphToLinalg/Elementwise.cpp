@@ -262,6 +262,246 @@ struct GeluBody {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Math functions, activations, remainders, shifts
+//===----------------------------------------------------------------------===//
+
+Value oneF(OpBuilder &b, Location loc, Value like) {
+  return floatConst(b, loc, like, 1.0);
+}
+
+/// log(e^x + 1), as the ONNX reference computes it.
+Value softplusScalar(OpBuilder &b, Location loc, Value x) {
+  Value e = math::ExpOp::create(b, loc, x);
+  return math::LogOp::create(b, loc,
+                             arith::AddFOp::create(b, loc, e, oneF(b, loc, x)));
+}
+
+struct SoftplusBody {
+  static Value build(graph::SoftplusOp, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    return softplusScalar(b, loc, a[0]);
+  }
+};
+
+struct SoftsignBody {
+  static Value build(graph::SoftsignOp, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Value x = a[0];
+    Value d = arith::AddFOp::create(b, loc, oneF(b, loc, x),
+                                    math::AbsFOp::create(b, loc, x));
+    return arith::DivFOp::create(b, loc, x, d);
+  }
+};
+
+struct MishBody {
+  static Value build(graph::MishOp, OpBuilder &b, Location loc, ValueRange a,
+                     bool) {
+    Value x = a[0];
+    return arith::MulFOp::create(
+        b, loc, x, math::TanhOp::create(b, loc, softplusScalar(b, loc, x)));
+  }
+};
+
+/// -1, 0 or 1; a float NaN (and zero) passes through.
+struct SignBody {
+  static Value build(graph::SignOp, OpBuilder &b, Location loc, ValueRange a,
+                     bool isUns) {
+    Value x = a[0];
+    Type t = x.getType();
+    Value zero = constantScalar(b, loc, t, 0), one = constantScalar(b, loc, t, 1);
+    if (isa<FloatType>(t)) {
+      Value pos =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+      Value neg =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+      Value r = arith::SelectOp::create(b, loc, neg,
+                                        constantScalar(b, loc, t, -1), x);
+      return arith::SelectOp::create(b, loc, pos, one, r);
+    }
+    Value nonZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+    Value r = arith::SelectOp::create(b, loc, nonZero, one, zero);
+    if (isUns)
+      return r;
+    Value neg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+    return arith::SelectOp::create(b, loc, neg, constantScalar(b, loc, t, -1),
+                                   r);
+  }
+};
+
+struct BitwiseNotBody {
+  static Value build(graph::BitwiseNotOp, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    return arith::XOrIOp::create(b, loc, a[0],
+                                 constantScalar(b, loc, a[0].getType(), -1));
+  }
+};
+
+struct IsNaNBody {
+  static Value build(graph::IsNaNOp, OpBuilder &b, Location loc, ValueRange a,
+                     bool) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0],
+                                 a[0]);
+  }
+};
+
+struct IsInfBody {
+  static Value build(graph::IsInfOp op, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Value x = a[0];
+    auto t = cast<FloatType>(x.getType());
+    auto inf = [&](bool negative) -> Value {
+      return arith::ConstantOp::create(
+          b, loc,
+          FloatAttr::get(t, APFloat::getInf(t.getFloatSemantics(), negative)));
+    };
+    Value r = arith::ConstantIntOp::create(b, loc, 0, 1);
+    if (op.getDetectPositive())
+      r = arith::OrIOp::create(
+          b, loc, r,
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x,
+                                inf(false)));
+    if (op.getDetectNegative())
+      r = arith::OrIOp::create(
+          b, loc, r,
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x,
+                                inf(true)));
+    return r;
+  }
+};
+
+struct SeluBody {
+  static Value build(graph::SeluOp op, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Value x = a[0];
+    Value alpha = floatConst(b, loc, x, op.getAlpha().convertToDouble());
+    Value gamma = floatConst(b, loc, x, op.getGamma().convertToDouble());
+    Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                      floatConst(b, loc, x, 0.0));
+    Value neg = arith::SubFOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, alpha, math::ExpOp::create(b, loc, x)),
+        alpha);
+    return arith::MulFOp::create(b, loc, gamma,
+                                 arith::SelectOp::create(b, loc, pos, x, neg));
+  }
+};
+
+struct CeluBody {
+  static Value build(graph::CeluOp op, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Value x = a[0];
+    Value alpha = floatConst(b, loc, x, op.getAlpha().convertToDouble());
+    Value zero = floatConst(b, loc, x, 0.0);
+    Value em1 = arith::SubFOp::create(
+        b, loc,
+        math::ExpOp::create(b, loc, arith::DivFOp::create(b, loc, x, alpha)),
+        oneF(b, loc, x));
+    Value neg = arith::MinimumFOp::create(
+        b, loc, zero, arith::MulFOp::create(b, loc, alpha, em1));
+    return arith::AddFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, zero, x), neg);
+  }
+};
+
+struct ThresholdedReluBody {
+  static Value build(graph::ThresholdedReluOp op, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Value x = a[0];
+    Value alpha = floatConst(b, loc, x, op.getAlpha().convertToDouble());
+    Value above =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, alpha);
+    return arith::SelectOp::create(b, loc, above, x,
+                                   floatConst(b, loc, x, 0.0));
+  }
+};
+
+struct ShrinkBody {
+  static Value build(graph::ShrinkOp op, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Value x = a[0];
+    double lambd = op.getLambd().convertToDouble();
+    Value bias = floatConst(b, loc, x, op.getBias().convertToDouble());
+    Value below = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                        floatConst(b, loc, x, -lambd));
+    Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                        floatConst(b, loc, x, lambd));
+    Value r = arith::SelectOp::create(b, loc, above,
+                                      arith::SubFOp::create(b, loc, x, bias),
+                                      floatConst(b, loc, x, 0.0));
+    return arith::SelectOp::create(
+        b, loc, below, arith::AddFOp::create(b, loc, x, bias), r);
+  }
+};
+
+struct PReluBody {
+  static Value build(graph::PReluOp, OpBuilder &b, Location loc, ValueRange a,
+                     bool) {
+    Value x = a[0], slope = a[1];
+    Value zero = constantScalar(b, loc, x.getType(), 0);
+    if (isa<FloatType>(x.getType())) {
+      Value neg =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+      return arith::SelectOp::create(
+          b, loc, neg, arith::MulFOp::create(b, loc, x, slope), x);
+    }
+    Value neg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+    return arith::SelectOp::create(b, loc, neg,
+                                   arith::MulIOp::create(b, loc, x, slope), x);
+  }
+};
+
+/// The floored remainder: the truncated one plus the divisor when their
+/// signs differ.
+struct ModBody {
+  static Value build(graph::ModOp, OpBuilder &b, Location loc, ValueRange a,
+                     bool isUns) {
+    if (isUns)
+      return arith::RemUIOp::create(b, loc, a[0], a[1]);
+    Value r = arith::RemSIOp::create(b, loc, a[0], a[1]);
+    Value zero = constantScalar(b, loc, r.getType(), 0);
+    Value rNeg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+    Value dNeg =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[1], zero);
+    Value nonZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+    Value fix = arith::AndIOp::create(
+        b, loc, nonZero, arith::XOrIOp::create(b, loc, rNeg, dNeg));
+    return arith::SelectOp::create(b, loc, fix,
+                                   arith::AddIOp::create(b, loc, r, a[1]), r);
+  }
+};
+
+struct FModBody {
+  static Value build(graph::FModOp, OpBuilder &b, Location loc, ValueRange a,
+                     bool isUns) {
+    if (isa<FloatType>(a[0].getType()))
+      return arith::RemFOp::create(b, loc, a[0], a[1]);
+    if (isUns)
+      return arith::RemUIOp::create(b, loc, a[0], a[1]);
+    return arith::RemSIOp::create(b, loc, a[0], a[1]);
+  }
+};
+
+/// Shifts by the width or more give 0 (LLVM's shifts would be poison).
+template <typename ShiftOp>
+struct ShiftBody {
+  template <typename OpTy>
+  static Value build(OpTy, OpBuilder &b, Location loc, ValueRange a, bool) {
+    Type t = a[0].getType();
+    Value width = constantScalar(b, loc, t, t.getIntOrFloatBitWidth());
+    Value inRange =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, a[1], width);
+    return arith::SelectOp::create(b, loc, inRange,
+                                   ShiftOp::create(b, loc, a[0], a[1]),
+                                   constantScalar(b, loc, t, 0));
+  }
+};
+
 } // namespace
 
 void dlc::graph_to_linalg::populateGraphToLinalgElementwisePatterns(
@@ -302,4 +542,38 @@ void dlc::graph_to_linalg::populateGraphToLinalgElementwisePatterns(
       ElementwisePattern<graph::EluOp, EluBody>,
       ElementwisePattern<graph::HardSigmoidOp, HardSigmoidBody>,
       ElementwisePattern<graph::GeluOp, GeluBody>>(converter, ctx);
+  patterns.add<
+      ElementwisePattern<graph::AcosOp, MathBody<math::AcosOp>>,
+      ElementwisePattern<graph::AcoshOp, MathBody<math::AcoshOp>>,
+      ElementwisePattern<graph::AsinOp, MathBody<math::AsinOp>>,
+      ElementwisePattern<graph::AsinhOp, MathBody<math::AsinhOp>>,
+      ElementwisePattern<graph::AtanOp, MathBody<math::AtanOp>>,
+      ElementwisePattern<graph::AtanhOp, MathBody<math::AtanhOp>>,
+      ElementwisePattern<graph::CosOp, MathBody<math::CosOp>>,
+      ElementwisePattern<graph::CoshOp, MathBody<math::CoshOp>>,
+      ElementwisePattern<graph::SinOp, MathBody<math::SinOp>>,
+      ElementwisePattern<graph::SinhOp, MathBody<math::SinhOp>>,
+      ElementwisePattern<graph::TanOp, MathBody<math::TanOp>>,
+      ElementwisePattern<graph::CeilOp, MathBody<math::CeilOp>>,
+      ElementwisePattern<graph::FloorOp, MathBody<math::FloorOp>>,
+      ElementwisePattern<graph::RoundOp, MathBody<math::RoundEvenOp>>,
+      ElementwisePattern<graph::SoftplusOp, SoftplusBody>,
+      ElementwisePattern<graph::SoftsignOp, SoftsignBody>,
+      ElementwisePattern<graph::MishOp, MishBody>,
+      ElementwisePattern<graph::SignOp, SignBody>,
+      ElementwisePattern<graph::BitwiseNotOp, BitwiseNotBody>,
+      ElementwisePattern<graph::IsNaNOp, IsNaNBody>,
+      ElementwisePattern<graph::IsInfOp, IsInfBody>,
+      ElementwisePattern<graph::SeluOp, SeluBody>,
+      ElementwisePattern<graph::CeluOp, CeluBody>,
+      ElementwisePattern<graph::ThresholdedReluOp, ThresholdedReluBody>,
+      ElementwisePattern<graph::ShrinkOp, ShrinkBody>,
+      ElementwisePattern<graph::PReluOp, PReluBody>,
+      ElementwisePattern<graph::ModOp, ModBody>,
+      ElementwisePattern<graph::FModOp, FModBody>,
+      ElementwisePattern<graph::ShiftLeftOp, ShiftBody<arith::ShLIOp>>,
+      ElementwisePattern<graph::ShiftRightOp, ShiftBody<arith::ShRUIOp>>,
+      ElementwisePattern<graph::BitwiseAndOp, AndBody>,
+      ElementwisePattern<graph::BitwiseOrOp, OrBody>,
+      ElementwisePattern<graph::BitwiseXorOp, XorBody>>(converter, ctx);
 }

@@ -168,3 +168,20 @@ func.func @fold_unary() -> (tensor<2xi32>, tensor<2xi1>, tensor<f32>) {
   %2 = graph.exp %z : tensor<f32>
   return %0, %1, %2 : tensor<2xi32>, tensor<2xi1>, tensor<f32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @fold_sign_mod_shift
+// CHECK-DAG: graph.constant dense<[-1, 1, 0]> : tensor<3xi32>
+// CHECK-DAG: graph.constant dense<[2, -2, 0]> : tensor<3xi32>
+// CHECK-DAG: graph.constant dense<[4, 0, 128]> : tensor<3xui8>
+func.func @fold_sign_mod_shift() -> (tensor<3xi32>, tensor<3xi32>, tensor<3xui8>) {
+  %a = graph.constant dense<[-7, 7, 0]> : tensor<3xi32>
+  %b = graph.constant dense<[3, -3, 3]> : tensor<3xi32>
+  %s = graph.sign %a : tensor<3xi32>
+  %m = graph.mod %a, %b : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  %x = graph.constant dense<[1, 1, 1]> : tensor<3xui8>
+  %y = graph.constant dense<[2, 8, 7]> : tensor<3xui8>
+  %l = graph.shift_left %x, %y : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
+  return %s, %m, %l : tensor<3xi32>, tensor<3xi32>, tensor<3xui8>
+}

@@ -122,3 +122,11 @@ func.func @where_bad_broadcast(%c: tensor<3xi1>, %x: tensor<2xf32>) -> tensor<2x
   %0 = graph.where %c, %x, %x : (tensor<3xi1>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @celu_zero_alpha(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{alpha must not be 0}}
+  %0 = graph.celu %x {alpha = 0.0 : f32} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -1,6 +1,7 @@
 //===- ElementwiseOps.cpp - ONNX elementwise ops --------------------------===//
 //
-// Unary math and activations, binary arithmetic, comparisons and logic,
+// Unary math and activations, binary arithmetic, remainders, shifts,
+// comparisons and logic (boolean and bitwise),
 // Where, Clip, Cast/CastLike, the variadic Sum/Mean/Min/Max (chains of
 // binary graph ops) and inference-mode Dropout (the identity).
 //
@@ -297,6 +298,116 @@ LogicalResult importDropout(NodeImporter &n) {
   return n.setResults(results);
 }
 
+LogicalResult importSelu(NodeImporter &n) {
+  FailureOr<double> alpha = n.getFloat("alpha", 1.67326319217681884765625);
+  FailureOr<double> gamma = n.getFloat("gamma", 1.05070102214813232421875);
+  if (failed(alpha) || failed(gamma) || failed(n.checkInputCount(1, 1)) ||
+      failed(checkKinds(n, kFloat, 1)))
+    return failure();
+  FailureOr<Value> v = n.create<graph::SeluOp>(
+      n.input(0), {n.f32Attr("alpha", *alpha), n.f32Attr("gamma", *gamma)});
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+LogicalResult importCelu(NodeImporter &n) {
+  FailureOr<double> alpha = n.getFloat("alpha", 1.0);
+  if (failed(alpha) || failed(n.checkInputCount(1, 1)) ||
+      failed(checkKinds(n, kFloat, 1)))
+    return failure();
+  if (*alpha == 0.0)
+    return n.emitError() << "Celu alpha must not be 0";
+  FailureOr<Value> v =
+      n.create<graph::CeluOp>(n.input(0), {n.f32Attr("alpha", *alpha)});
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+LogicalResult importThresholdedRelu(NodeImporter &n) {
+  FailureOr<double> alpha = n.getFloat("alpha", 1.0);
+  if (failed(alpha) || failed(n.checkInputCount(1, 1)) ||
+      failed(checkKinds(n, kFloat, 1)))
+    return failure();
+  FailureOr<Value> v = n.create<graph::ThresholdedReluOp>(
+      n.input(0), {n.f32Attr("alpha", *alpha)});
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+LogicalResult importShrink(NodeImporter &n) {
+  FailureOr<double> bias = n.getFloat("bias", 0.0);
+  FailureOr<double> lambd = n.getFloat("lambd", 0.5);
+  if (failed(bias) || failed(lambd) || failed(n.checkInputCount(1, 1)) ||
+      failed(checkKinds(n, kFloat, 1)))
+    return failure();
+  FailureOr<Value> v = n.create<graph::ShrinkOp>(
+      n.input(0), {n.f32Attr("bias", *bias), n.f32Attr("lambd", *lambd)});
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+LogicalResult importIsInf(NodeImporter &n) {
+  FailureOr<int64_t> negative = n.getInt("detect_negative", 1);
+  FailureOr<int64_t> positive = n.getInt("detect_positive", 1);
+  if (failed(negative) || failed(positive) ||
+      failed(n.checkInputCount(1, 1)) || failed(checkKinds(n, kFloat, 1)))
+    return failure();
+  FailureOr<Value> v = n.create<graph::IsInfOp>(
+      n.input(0), {n.boolAttr("detect_negative", *negative != 0),
+                   n.boolAttr("detect_positive", *positive != 0)});
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+/// PRelu: the slope broadcasts into X's shape (unidirectionally).
+LogicalResult importPRelu(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)) ||
+      failed(checkKinds(n, n.opset() >= 9 ? kFloat | kSigned : kFloat, 2)))
+    return failure();
+  if (n.inputType(1).getElementType() != n.inputType(0).getElementType())
+    return n.emitError() << "PRelu slope has element type "
+                         << n.inputType(1).getElementType() << ", X "
+                         << n.inputType(0).getElementType();
+  FailureOr<Value> v =
+      n.create<graph::PReluOp>(ValueRange{n.input(0), n.input(1)});
+  if (failed(v))
+    return failure();
+  if (v->getType() != n.inputType(0))
+    return n.emitError() << "PRelu slope " << n.inputType(1)
+                         << " does not broadcast to X " << n.inputType(0);
+  return n.setResult(*v);
+}
+
+/// Mod: fmod = 1 is the truncated remainder (C's fmod), fmod = 0 the
+/// floored one (integers only, as in ONNX).
+LogicalResult importMod(NodeImporter &n) {
+  FailureOr<int64_t> fmod = n.getInt("fmod", 0);
+  if (failed(fmod) || failed(n.checkInputCount(2, 2)) ||
+      failed(checkKinds(n, kNumeric, 2)))
+    return failure();
+  if (*fmod != 0 && *fmod != 1)
+    return n.emitError() << "Mod fmod must be 0 or 1, got " << *fmod;
+  if (*fmod == 0 && isa<FloatType>(n.inputType(0).getElementType()))
+    return n.emitError() << "Mod of floats needs fmod = 1";
+  SmallVector<Value, 2> operands{n.input(0), n.input(1)};
+  FailureOr<Value> v = *fmod ? n.create<graph::FModOp>(operands)
+                             : n.create<graph::ModOp>(operands);
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+LogicalResult importBitShift(NodeImporter &n) {
+  FailureOr<std::string> direction = n.getString("direction");
+  if (failed(direction) || failed(n.checkInputCount(2, 2)) ||
+      failed(checkKinds(n, kUnsigned, 2)))
+    return failure();
+  SmallVector<Value, 2> operands{n.input(0), n.input(1)};
+  FailureOr<Value> v;
+  if (*direction == "LEFT")
+    v = n.create<graph::ShiftLeftOp>(operands);
+  else if (*direction == "RIGHT")
+    v = n.create<graph::ShiftRightOp>(operands);
+  else
+    return n.emitError() << "BitShift direction must be \"LEFT\" or "
+                            "\"RIGHT\", got \""
+                         << *direction << "\"";
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
 } // namespace
 
 void dlc::registerElementwiseOps(OpTable &t) {
@@ -317,6 +428,31 @@ void dlc::registerElementwiseOps(OpTable &t) {
   t.add("Elu", 6, kMaxOpset, importElu);
   t.add("HardSigmoid", 6, kMaxOpset, importHardSigmoid);
   t.add("Gelu", 20, kMaxOpset, importGelu);
+  t.add("Acos", 7, kMaxOpset, importUnary<graph::AcosOp, kFloat>);
+  t.add("Acosh", 9, kMaxOpset, importUnary<graph::AcoshOp, kFloat>);
+  t.add("Asin", 7, kMaxOpset, importUnary<graph::AsinOp, kFloat>);
+  t.add("Asinh", 9, kMaxOpset, importUnary<graph::AsinhOp, kFloat>);
+  t.add("Atan", 7, kMaxOpset, importUnary<graph::AtanOp, kFloat>);
+  t.add("Atanh", 9, kMaxOpset, importUnary<graph::AtanhOp, kFloat>);
+  t.add("Cos", 7, kMaxOpset, importUnary<graph::CosOp, kFloat>);
+  t.add("Cosh", 9, kMaxOpset, importUnary<graph::CoshOp, kFloat>);
+  t.add("Sin", 7, kMaxOpset, importUnary<graph::SinOp, kFloat>);
+  t.add("Sinh", 9, kMaxOpset, importUnary<graph::SinhOp, kFloat>);
+  t.add("Tan", 7, kMaxOpset, importUnary<graph::TanOp, kFloat>);
+  t.add("Ceil", 6, kMaxOpset, importUnary<graph::CeilOp, kFloat>);
+  t.add("Floor", 6, kMaxOpset, importUnary<graph::FloorOp, kFloat>);
+  t.add("Round", 11, kMaxOpset, importUnary<graph::RoundOp, kFloat>);
+  t.add("Sign", 9, kMaxOpset, importUnary<graph::SignOp, kNumeric>);
+  t.add("IsNaN", 9, kMaxOpset, importUnary<graph::IsNaNOp, kFloat>);
+  t.add("IsInf", 10, kMaxOpset, importIsInf);
+  t.add("Softplus", 1, kMaxOpset, importUnary<graph::SoftplusOp, kFloat>);
+  t.add("Softsign", 1, kMaxOpset, importUnary<graph::SoftsignOp, kFloat>);
+  t.add("Mish", 18, kMaxOpset, importUnary<graph::MishOp, kFloat>);
+  t.add("Selu", 6, kMaxOpset, importSelu);
+  t.add("Celu", 12, kMaxOpset, importCelu);
+  t.add("ThresholdedRelu", 10, kMaxOpset, importThresholdedRelu);
+  t.add("Shrink", 9, kMaxOpset, importShrink);
+  t.add("PRelu", 7, kMaxOpset, importPRelu);
   t.add("Clip", 6, kMaxOpset, importClip);
   t.add("Cast", 6, kMaxOpset, importCast);
   t.add("CastLike", 15, kMaxOpset, importCastLike);
@@ -328,6 +464,16 @@ void dlc::registerElementwiseOps(OpTable &t) {
   t.add("Mul", 7, kMaxOpset, importBinary<graph::MulOp, kNumeric>);
   t.add("Div", 7, kMaxOpset, importBinary<graph::DivOp, kNumeric>);
   t.add("Pow", 7, kMaxOpset, importPow);
+  t.add("Mod", 10, kMaxOpset, importMod);
+
+  // Bits of unsigned (shifts) and any integers (bitwise logic).
+  t.add("BitShift", 11, kMaxOpset, importBitShift);
+  t.add("BitwiseNot", 18, kMaxOpset, importUnary<graph::BitwiseNotOp, kInt>);
+  t.add("BitwiseAnd", 18, kMaxOpset,
+        importBinary<graph::BitwiseAndOp, kInt>);
+  t.add("BitwiseOr", 18, kMaxOpset, importBinary<graph::BitwiseOrOp, kInt>);
+  t.add("BitwiseXor", 18, kMaxOpset,
+        importBinary<graph::BitwiseXorOp, kInt>);
   t.add("Sum", 6, kMaxOpset, importVariadic<graph::AddOp, kNumeric>);
   t.add("Mean", 6, kMaxOpset, importVariadic<graph::AddOp, kFloat, true>);
   t.add("Min", 6, 11, importVariadic<graph::MinOp, kFloat>);

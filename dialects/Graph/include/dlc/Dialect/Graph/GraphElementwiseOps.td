@@ -1,7 +1,7 @@
 //===- GraphElementwiseOps.td - elementwise ops ------------*- tablegen -*-===//
 //
-// Unary math and activations, binary arithmetic and comparisons with numpy
-// broadcasting, logic on booleans, select (Where), clamping (Clip) and
+// Unary math and activations, binary arithmetic, remainders, shifts and
+// comparisons with numpy broadcasting, logic on booleans and integers, select (Where), clamping (Clip) and
 // element type conversion (Cast). ONNX's variadic Sum/Mean/Min/Max are
 // chains of the binary ops; Dropout in inference is the identity.
 //
@@ -54,6 +54,95 @@ def Graph_SigmoidOp
 def Graph_HardSwishOp
     : Graph_FloatMathOp<"hard_swish",
                         "x * max(0, min(1, x / 6 + 1 / 2)) (ONNX HardSwish)">;
+
+// Trigonometric, hyperbolic and rounding functions (Round: halves to even)
+// and the smooth activations; folded through double precision as above.
+def Graph_AcosOp : Graph_FloatMathOp<"acos", "Arc cosine (ONNX Acos)">;
+def Graph_AcoshOp
+    : Graph_FloatMathOp<"acosh", "Inverse hyperbolic cosine (ONNX Acosh)">;
+def Graph_AsinOp : Graph_FloatMathOp<"asin", "Arc sine (ONNX Asin)">;
+def Graph_AsinhOp
+    : Graph_FloatMathOp<"asinh", "Inverse hyperbolic sine (ONNX Asinh)">;
+def Graph_AtanOp : Graph_FloatMathOp<"atan", "Arc tangent (ONNX Atan)">;
+def Graph_AtanhOp
+    : Graph_FloatMathOp<"atanh", "Inverse hyperbolic tangent (ONNX Atanh)">;
+def Graph_CosOp : Graph_FloatMathOp<"cos", "Cosine (ONNX Cos)">;
+def Graph_CoshOp : Graph_FloatMathOp<"cosh", "Hyperbolic cosine (ONNX Cosh)">;
+def Graph_SinOp : Graph_FloatMathOp<"sin", "Sine (ONNX Sin)">;
+def Graph_SinhOp : Graph_FloatMathOp<"sinh", "Hyperbolic sine (ONNX Sinh)">;
+def Graph_TanOp : Graph_FloatMathOp<"tan", "Tangent (ONNX Tan)">;
+def Graph_CeilOp
+    : Graph_FloatMathOp<"ceil", "Smallest integer not below x (ONNX Ceil)">;
+def Graph_FloorOp
+    : Graph_FloatMathOp<"floor", "Largest integer not above x (ONNX Floor)">;
+def Graph_RoundOp
+    : Graph_FloatMathOp<"round",
+                        "Nearest integer, halves to even (ONNX Round)">;
+def Graph_SoftplusOp
+    : Graph_FloatMathOp<"softplus", "log(e^x + 1) (ONNX Softplus)">;
+def Graph_SoftsignOp
+    : Graph_FloatMathOp<"softsign", "x / (1 + |x|) (ONNX Softsign)">;
+def Graph_MishOp
+    : Graph_FloatMathOp<"mish", "x * tanh(log(e^x + 1)) (ONNX Mish)">;
+
+def Graph_SignOp : Graph_UnaryOp<"sign", Graph_NumericTensor> {
+  let summary = "-1, 0 or 1 by the sign of x; NaN stays NaN (ONNX Sign)";
+  let hasFolder = 1;
+}
+
+def Graph_BitwiseNotOp : Graph_UnaryOp<"bitwise_not", Graph_IntTensor> {
+  let summary = "Bitwise complement (ONNX BitwiseNot)";
+  let hasFolder = 1;
+}
+
+// Float classification; the result has the input's shape and is boolean.
+def Graph_IsNaNOp : Graph_InferredOp<"is_nan"> {
+  let summary = "x is NaN (ONNX IsNaN)";
+  let arguments = (ins Graph_FloatTensor:$input);
+  let results = (outs Graph_BoolTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def Graph_IsInfOp : Graph_InferredOp<"is_inf"> {
+  let summary = "x is an infinity of a detected sign (ONNX IsInf)";
+  let arguments = (ins Graph_FloatTensor:$input, BoolAttr:$detect_negative,
+                   BoolAttr:$detect_positive);
+  let results = (outs Graph_BoolTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def Graph_SeluOp : Graph_Op<"selu", [Pure, SameOperandsAndResultType]> {
+  let summary = "gamma * (x > 0 ? x : alpha * (e^x - 1)) (ONNX Selu)";
+  let arguments = (ins Graph_FloatTensor:$input, F32Attr:$alpha,
+                   F32Attr:$gamma);
+  let results = (outs Graph_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+}
+
+def Graph_CeluOp : Graph_Op<"celu", [Pure, SameOperandsAndResultType]> {
+  let summary = "max(0, x) + min(0, alpha * (e^(x / alpha) - 1)) (ONNX Celu)";
+  let arguments = (ins Graph_FloatTensor:$input, F32Attr:$alpha);
+  let results = (outs Graph_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def Graph_ThresholdedReluOp : Graph_Op<"thresholded_relu",
+    [Pure, SameOperandsAndResultType]> {
+  let summary = "x > alpha ? x : 0 (ONNX ThresholdedRelu)";
+  let arguments = (ins Graph_FloatTensor:$input, F32Attr:$alpha);
+  let results = (outs Graph_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+}
+
+def Graph_ShrinkOp : Graph_Op<"shrink", [Pure, SameOperandsAndResultType]> {
+  let summary =
+      "x < -lambd ? x + bias : x > lambd ? x - bias : 0 (ONNX Shrink)";
+  let arguments = (ins Graph_FloatTensor:$input, F32Attr:$bias,
+                   F32Attr:$lambd);
+  let results = (outs Graph_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+}
 
 // Activations with float parameters; the importer always sets them (ONNX's
 // defaults are spelled out).
@@ -159,6 +248,39 @@ def Graph_OrOp : Graph_BroadcastOp<"or", Graph_BoolTensor, Graph_BoolTensor, [Co
 }
 def Graph_XorOp : Graph_BroadcastOp<"xor", Graph_BoolTensor, Graph_BoolTensor, [Commutative]> {
   let summary = "Logical exclusive or with broadcasting (ONNX Xor)";
+}
+
+def Graph_PReluOp : Graph_BroadcastOp<"prelu", Graph_SignedNumericTensor, Graph_SignedNumericTensor> {
+  let summary = "x < 0 ? slope * x : x with broadcasting (ONNX PRelu)";
+}
+def Graph_ModOp : Graph_BroadcastOp<"mod", Graph_IntTensor, Graph_IntTensor> {
+  let summary = "Integer remainder with the sign of the divisor (ONNX Mod)";
+  let description = [{
+    The floored remainder: lhs - floor(lhs / rhs) * rhs, zero or of the
+    sign of rhs (ONNX Mod with fmod = 0). A zero divisor is undefined.
+  }];
+}
+def Graph_FModOp : Graph_BroadcastOp<"fmod", Graph_NumericTensor, Graph_NumericTensor> {
+  let summary = "Remainder with the sign of the dividend (ONNX Mod, fmod = 1)";
+  let description = [{
+    The truncated remainder (C's fmod, and % on integers). An integer zero
+    divisor is undefined.
+  }];
+}
+def Graph_ShiftLeftOp : Graph_BroadcastOp<"shift_left", Graph_IntTensor, Graph_IntTensor> {
+  let summary = "lhs << rhs, 0 from a shift by the width on (ONNX BitShift)";
+}
+def Graph_ShiftRightOp : Graph_BroadcastOp<"shift_right", Graph_IntTensor, Graph_IntTensor> {
+  let summary = "Logical lhs >> rhs, 0 from a shift by the width on (ONNX BitShift)";
+}
+def Graph_BitwiseAndOp : Graph_BroadcastOp<"bitwise_and", Graph_IntTensor, Graph_IntTensor, [Commutative]> {
+  let summary = "Bitwise and with broadcasting (ONNX BitwiseAnd)";
+}
+def Graph_BitwiseOrOp : Graph_BroadcastOp<"bitwise_or", Graph_IntTensor, Graph_IntTensor, [Commutative]> {
+  let summary = "Bitwise or with broadcasting (ONNX BitwiseOr)";
+}
+def Graph_BitwiseXorOp : Graph_BroadcastOp<"bitwise_xor", Graph_IntTensor, Graph_IntTensor, [Commutative]> {
+  let summary = "Bitwise exclusive or with broadcasting (ONNX BitwiseXor)";
 }
 
 // Comparisons produce booleans; unsigned element types compare unsigned.

@@ -1,0 +1,263 @@
+//===- CompositeOps.cpp - ONNX ops imported as several graph ops ----------===//
+//
+// ONNX ops without a graph op of their own: EyeLike (a constant, the input's
+// shape being static), DepthToSpace and SpaceToDepth (reshape, transpose,
+// reshape), OneHot (a comparison of the indices with the positions along
+// the new axis) and Hardmax (ArgMax compared with the positions).
+//
+//===----------------------------------------------------------------------===//
+
+#include "../OpTable.h"
+#include "../TensorImport.h"
+
+#include "dlc/Dialect/Graph/GraphUtils.h"
+#include "llvm/Support/Error.h"
+
+using namespace mlir;
+using namespace dlc;
+
+namespace {
+
+LogicalResult setCreated(NodeImporter &n, FailureOr<Value> v) {
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+/// A constant element of `element` (float, integer or bool) equal to `v`.
+Attribute elementAttr(Type element, int64_t v) {
+  if (auto f = dyn_cast<FloatType>(element))
+    return FloatAttr::get(f, static_cast<double>(v));
+  return IntegerAttr::get(element, v);
+}
+
+/// An i64 constant of rank `rank` holding 0..size-1 along `axis` (every
+/// other dimension 1).
+Value positions(NodeImporter &n, int64_t rank, int64_t axis, int64_t size) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = size;
+  SmallVector<int64_t> values(size);
+  for (int64_t i = 0; i < size; ++i)
+    values[i] = i;
+  auto type = RankedTensorType::get(shape, n.builder().getI64Type());
+  return n.constant(DenseElementsAttr::get(type, ArrayRef<int64_t>(values)));
+}
+
+FailureOr<Value> reshape(NodeImporter &n, Value v, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return n.create<graph::ReshapeOp>(v, {}, TypeRange{type.clone(shape)});
+}
+
+FailureOr<Value> transpose(NodeImporter &n, Value v, ArrayRef<int64_t> perm) {
+  return n.create<graph::TransposeOp>(v, {n.i64ArrayAttr("perm", perm)});
+}
+
+LogicalResult importEyeLike(NodeImporter &n) {
+  FailureOr<int64_t> k = n.getInt("k", 0);
+  if (failed(k) || failed(n.checkInputCount(1, 1)))
+    return failure();
+  RankedTensorType in = n.inputType(0);
+  if (in.getRank() != 2)
+    return n.emitError() << "EyeLike input must be 2-D, got " << in;
+  Type element = in.getElementType();
+  if (n.hasAttr("dtype")) {
+    FailureOr<int64_t> dtype = n.getInt("dtype");
+    if (failed(dtype))
+      return failure();
+    if (*dtype < 0 || *dtype > std::numeric_limits<int32_t>::max())
+      return n.emitError() << "EyeLike dtype is not a data type: " << *dtype;
+    llvm::Expected<Type> t =
+        convertElementType(n.context(), static_cast<int32_t>(*dtype));
+    if (!t)
+      return n.emitError() << "EyeLike dtype " << llvm::toString(t.takeError());
+    element = *t;
+  }
+  int64_t rows = in.getDimSize(0), cols = in.getDimSize(1);
+  Attribute zero = elementAttr(element, 0), one = elementAttr(element, 1);
+  SmallVector<Attribute> values(rows * cols, zero);
+  for (int64_t r = 0; r < rows; ++r)
+    if (r + *k >= 0 && r + *k < cols)
+      values[r * cols + r + *k] = one;
+  return n.setResult(
+      n.constant(DenseElementsAttr::get(in.clone(element), values)));
+}
+
+/// The N, C, H, W of a 4-D input and a positive block size.
+LogicalResult blockOperands(NodeImporter &n, int64_t &blocksize,
+                            SmallVector<int64_t> &nchw) {
+  FailureOr<int64_t> b = n.getInt("blocksize");
+  if (failed(b) || failed(n.checkInputCount(1, 1)))
+    return failure();
+  RankedTensorType in = n.inputType(0);
+  if (in.getRank() != 4)
+    return n.emitError() << n.node().op_type() << " input must be 4-D, got "
+                         << in;
+  if (*b <= 0 || *b > (int64_t(1) << 16))
+    return n.emitError() << n.node().op_type()
+                         << " blocksize must be in [1, 65536], got " << *b;
+  blocksize = *b;
+  nchw.assign(in.getShape().begin(), in.getShape().end());
+  return success();
+}
+
+LogicalResult importDepthToSpace(NodeImporter &n) {
+  int64_t b = 1;
+  SmallVector<int64_t> d;
+  if (failed(blockOperands(n, b, d)))
+    return failure();
+  FailureOr<std::string> mode = n.getString("mode", StringRef("DCR"));
+  if (failed(mode))
+    return failure();
+  if (*mode != "DCR" && *mode != "CRD")
+    return n.emitError() << "DepthToSpace mode must be \"DCR\" or \"CRD\", "
+                            "got \""
+                         << *mode << "\"";
+  if (d[1] % (b * b) != 0)
+    return n.emitError() << "DepthToSpace channels (" << d[1]
+                         << ") do not divide by blocksize^2 (" << b * b << ")";
+  int64_t c = d[1] / (b * b);
+  bool dcr = *mode == "DCR";
+  SmallVector<int64_t> split =
+      dcr ? SmallVector<int64_t>{d[0], b, b, c, d[2], d[3]}
+          : SmallVector<int64_t>{d[0], c, b, b, d[2], d[3]};
+  SmallVector<int64_t> perm = dcr ? SmallVector<int64_t>{0, 3, 4, 1, 5, 2}
+                                  : SmallVector<int64_t>{0, 1, 4, 2, 5, 3};
+  FailureOr<Value> v = reshape(n, n.input(0), split);
+  if (succeeded(v))
+    v = transpose(n, *v, perm);
+  if (succeeded(v))
+    v = reshape(n, *v, {d[0], c, d[2] * b, d[3] * b});
+  return setCreated(n, v);
+}
+
+LogicalResult importSpaceToDepth(NodeImporter &n) {
+  int64_t b = 1;
+  SmallVector<int64_t> d;
+  if (failed(blockOperands(n, b, d)))
+    return failure();
+  if (d[2] % b != 0 || d[3] % b != 0)
+    return n.emitError() << "SpaceToDepth height and width (" << d[2] << ", "
+                         << d[3] << ") do not divide by blocksize (" << b
+                         << ")";
+  FailureOr<Value> v =
+      reshape(n, n.input(0), {d[0], d[1], d[2] / b, b, d[3] / b, b});
+  if (succeeded(v))
+    v = transpose(n, *v, {0, 3, 5, 1, 2, 4});
+  if (succeeded(v))
+    v = reshape(n, *v, {d[0], d[1] * b * b, d[2] / b, d[3] / b});
+  return setCreated(n, v);
+}
+
+/// Element `i` of the 1-D `values` input of OneHot as a rank-0 tensor.
+FailureOr<Value> valueAt(NodeImporter &n, int64_t i) {
+  RankedTensorType type = n.inputType(2);
+  if (DenseElementsAttr values = n.constantInput(2))
+    return n.constant(
+        DenseElementsAttr::get(RankedTensorType::get({}, type.getElementType()),
+                               values.getValues<Attribute>()[i]));
+  Value index = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get({}, n.builder().getI64Type()), int64_t(i)));
+  return n.create<graph::GatherOp>({n.input(2), index}, {n.i64Attr("axis", 0)});
+}
+
+/// OneHot: on where the (cast, wrapped) index equals the position along
+/// the new axis, off elsewhere (also for indices outside [-depth, depth)).
+LogicalResult importOneHot(NodeImporter &n) {
+  FailureOr<int64_t> axis = n.getInt("axis", -1);
+  if (failed(axis) || failed(n.checkInputCount(3, 3)))
+    return failure();
+  FailureOr<double> depthValue = n.constantScalar(1, "depth", std::nullopt);
+  if (failed(depthValue))
+    return failure();
+  if (!(*depthValue >= 1 && *depthValue <= double(int64_t(1) << 31)))
+    return n.emitError() << "OneHot depth must be in [1, 2^31], got "
+                         << *depthValue;
+  int64_t depth = static_cast<int64_t>(*depthValue);
+  RankedTensorType indicesType = n.inputType(0), valuesType = n.inputType(2);
+  if (valuesType.getRank() != 1 || valuesType.getDimSize(0) != 2)
+    return n.emitError() << "OneHot values must hold [off, on], got "
+                         << valuesType;
+  if (indicesType.getElementType().isInteger(1))
+    return n.emitError() << "OneHot indices must be numeric, got bool";
+  int64_t rank = indicesType.getRank() + 1;
+  if (*axis < -rank || *axis >= rank)
+    return n.emitError() << "OneHot axis " << *axis
+                         << " is out of range for output rank " << rank;
+  int64_t ax = *axis < 0 ? *axis + rank : *axis;
+
+  Type i64 = n.builder().getI64Type();
+  FailureOr<Value> idx = n.input(0);
+  if (indicesType.getElementType() != i64)
+    idx = n.create<graph::CastOp>(*idx, {}, TypeRange{indicesType.clone(i64)});
+  Value zero = n.scalarConstant(i64, 0), depthC = n.scalarConstant(i64, depth);
+  FailureOr<Value> negative, wrapped, expanded, match, off, on;
+  if (succeeded(idx))
+    negative = n.create<graph::LessOp>(ValueRange{*idx, zero});
+  if (succeeded(negative))
+    wrapped = n.create<graph::AddOp>(ValueRange{*idx, depthC});
+  if (succeeded(wrapped))
+    wrapped = n.create<graph::WhereOp>(ValueRange{*negative, *wrapped, *idx});
+  if (succeeded(wrapped))
+    expanded =
+        n.create<graph::UnsqueezeOp>(*wrapped, {n.i64ArrayAttr("axes", {ax})});
+  if (succeeded(expanded))
+    match = n.create<graph::EqualOp>(
+        ValueRange{*expanded, positions(n, rank, ax, depth)});
+  if (succeeded(match))
+    off = valueAt(n, 0);
+  if (succeeded(off))
+    on = valueAt(n, 1);
+  if (failed(on))
+    return failure();
+  return setCreated(n, n.create<graph::WhereOp>(ValueRange{*match, *on, *off}));
+}
+
+/// Hardmax along one axis (opset 13 on); before, over the dimensions from
+/// `axis` on, flattened into one.
+LogicalResult importHardmax(NodeImporter &n) {
+  FailureOr<int64_t> axis = n.getInt("axis", n.opset() >= 13 ? -1 : 1);
+  if (failed(axis) || failed(n.checkInputCount(1, 1)))
+    return failure();
+  RankedTensorType in = n.inputType(0);
+  if (!isa<FloatType>(in.getElementType()))
+    return n.emitError() << "Hardmax input element type " << in.getElementType()
+                         << " is not supported";
+  int64_t rank = in.getRank();
+  if (rank == 0)
+    return n.emitError() << "Hardmax input must have rank >= 1";
+  FailureOr<int64_t> norm = graph::normalizeAxis(n.loc(), *axis, rank);
+  if (failed(norm))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  int64_t ax = *norm;
+  if (n.opset() < 13) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < ax ? outer : inner) *= in.getDimSize(d);
+    x = reshape(n, *x, {outer, inner});
+    ax = 1;
+  }
+  if (failed(x))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  FailureOr<Value> index, match, y;
+  index = n.create<graph::ArgMaxOp>(
+      *x, {n.i64Attr("axis", ax), n.boolAttr("keepdims", true),
+           n.boolAttr("select_last_index", false)});
+  if (succeeded(index))
+    match = n.create<graph::EqualOp>(ValueRange{
+        *index, positions(n, xType.getRank(), ax, xType.getDimSize(ax))});
+  if (succeeded(match))
+    y = n.create<graph::CastOp>(*match, {}, TypeRange{xType});
+  if (succeeded(y) && n.opset() < 13)
+    y = reshape(n, *y, in.getShape());
+  return setCreated(n, y);
+}
+
+} // namespace
+
+void dlc::registerCompositeOps(OpTable &t) {
+  t.add("EyeLike", 9, kMaxOpset, importEyeLike);
+  t.add("DepthToSpace", 1, kMaxOpset, importDepthToSpace);
+  t.add("SpaceToDepth", 1, kMaxOpset, importSpaceToDepth);
+  t.add("OneHot", 9, kMaxOpset, importOneHot);
+  t.add("Hardmax", 1, kMaxOpset, importHardmax);
+}
