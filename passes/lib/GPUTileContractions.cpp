@@ -193,8 +193,7 @@ struct GPUTileContractionsPass
     auto ct = dyn_cast<MemRefType>(C.getType());
     if (!at || !bt || !ct || !at.hasStaticShape() || !bt.hasStaticShape() ||
         !ct.hasStaticShape() || !isTileElementType(at.getElementType()) ||
-        !isTileElementType(bt.getElementType()) ||
-        !ct.getElementType().isF32())
+        !isTileElementType(bt.getElementType()) || !ct.getElementType().isF32())
       return success(); // left to the per-thread mapping
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
