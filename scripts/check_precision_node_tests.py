@@ -5,14 +5,17 @@ precision and checks the failures against a list of expected ones.
     scripts/check_precision_node_tests.py --dlc-run build/bin/dlc-run
         [--precision fp16] [--targets cpu,gpu-emu] [--jobs N]
         [--expected-fail test/conformance/fp16_expected_fail.txt]
-        [--rtol 1e-3] [--atol 2.5e-3]
+        [--rtol 1e-3] [--atol 2.5e-3] [--min-terms 1]
 
 The tests are those of test/conformance/cpu_expected_pass.txt whose model
 contains a MatMul, Gemm, Conv, ConvTranspose or Einsum node (on gpu-emu
 only those of gpu_emu_expected_pass.txt too). Each runs as in
 scripts/run_conformance.py (its helpers: shape-like inputs frozen when
-needed) with `dlc-run --precision=P --rtol R --atol A`; the defaults are
-onnxruntime's fp16 tolerances. Prints one line per test and target,
+needed) with `dlc-run --precision=P --precision-min-terms T --rtol R --atol A`;
+the defaults are onnxruntime's fp16 tolerances and T = 1: every product
+is demoted, also those summing fewer than the 32 terms below which the
+compiler's default keeps them f32 (all the node tests' products are that
+small). Prints one line per test and target,
 "N passed, N failed", and exits 0 when the tests that fail are exactly
 those of --expected-fail (lines "name: reason"; "name@target: reason"
 for one target only; '#' starts a comment).
@@ -67,6 +70,8 @@ def main():
     parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("--rtol", default="1e-3")
     parser.add_argument("--atol", default="2.5e-3")
+    parser.add_argument("--min-terms", default="1",
+                        help="dlc-run --precision-min-terms")
     parser.add_argument("--expected-fail", default=os.path.join(
         ROOT, "test", "conformance", "fp16_expected_fail.txt"))
     parser.add_argument("--filter", default="",
@@ -86,7 +91,8 @@ def main():
         for name, d in tests:
             if target == "cpu" or name in passing.get(target, ()):
                 runs.append((target, name, d))
-    extra = ["--precision=" + args.precision, "--rtol", args.rtol,
+    extra = ["--precision=" + args.precision,
+             "--precision-min-terms=" + args.min_terms, "--rtol", args.rtol,
              "--atol", args.atol]
     results = {}
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:

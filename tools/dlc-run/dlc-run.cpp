@@ -102,6 +102,11 @@ cl::opt<std::string> precisionFlag(
              "bf16 with f32 accumulation (as dlc --precision)"),
     cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
     cl::cat(runCategory));
+cl::opt<int64_t> precisionMinTerms(
+    "precision-min-terms",
+    cl::desc("With --precision: products summing fewer terms per output "
+             "stay f32 (default 32; 1 demotes every product)"),
+    cl::init(32), cl::cat(runCategory));
 cl::list<std::string> keepFp32(
     "keep-fp32", cl::desc("ONNX nodes whose products stay f32"),
     cl::value_desc("NODE[,NODE...]"), cl::CommaSeparated,
@@ -442,6 +447,9 @@ int main(int argc, char **argv) {
     return fail(toString(std::move(e)));
   cpu.precision.precision = precisionFlag;
   cpu.precision.keepFp32.assign(keepFp32.begin(), keepFp32.end());
+  if (precisionMinTerms < 1)
+    return fail("--precision-min-terms must be at least 1");
+  cpu.precision.minReductionTerms = precisionMinTerms;
   if (profile && gpu)
     return fail("--profile times the kernels of --target=cpu only");
   std::vector<dlc::codegen::KernelInfo> kernels;
