@@ -4,7 +4,7 @@ targets without a GPU and checks every artifact with the toolchain:
 
     scripts/gpu_artifacts.py --dlc build/bin/dlc [--out DIR]
         [--models resnet50,mobilenet_v2,bert_base] [--cuda sm_80,sm_90]
-        [--rocm gfx942] [--stats-md FILE]
+        [--rocm gfx942] [--precision fp32|fp16|bf16] [--stats-md FILE]
 
 For each model: `dlc --target=cuda:ARCHS` (PTX through NVPTX, cubins by
 ptxas; fails if ptxas reports an error) with ptxas's per-kernel registers
@@ -12,7 +12,8 @@ and spills, and `dlc --target=rocm:ARCHS` whose code objects must be AMDGPU
 HSA shared objects for the right gfx target with one metadata entry per
 kernel (llvm-readelf) and must disassemble (llvm-objdump). Prints a table
 (kernels, registers, spills per architecture) and "N passed, N failed";
---stats-md writes the table as Markdown for docs/STATUS.md.
+--stats-md writes the table as Markdown for docs/STATUS.md. --precision
+is dlc's (products and convolutions in fp16 or bf16, f32 accumulation).
 """
 
 import argparse
@@ -34,7 +35,7 @@ def run(cmd, timeout=3600):
                           timeout=timeout)
 
 
-def check_cuda(dlc, model, name, archs, out):
+def check_cuda(dlc, model, name, archs, out, extra):
     lib = os.path.join(out, name + "-cuda")
     imgs = os.path.join(lib, "images")
     stats = os.path.join(lib, "kernels.csv")
@@ -42,7 +43,7 @@ def check_cuda(dlc, model, name, archs, out):
     start = time.time()
     proc = run([dlc, model, "--target=cuda:" + archs, "-o", lib,
                 "--name", name, "--save-images=" + imgs,
-                "--kernel-stats=" + stats])
+                "--kernel-stats=" + stats] + extra)
     took = time.time() - start
     text = proc.stdout.decode(errors="replace")
     if proc.returncode != 0:
@@ -70,13 +71,13 @@ def check_cuda(dlc, model, name, archs, out):
     return not problems, "; ".join(problems), summary
 
 
-def check_rocm(dlc, model, name, archs, out):
+def check_rocm(dlc, model, name, archs, out, extra):
     lib = os.path.join(out, name + "-rocm")
     imgs = os.path.join(lib, "images")
     os.makedirs(lib, exist_ok=True)
     start = time.time()
     proc = run([dlc, model, "--target=rocm:" + archs, "-o", lib,
-                "--name", name, "--save-images=" + imgs])
+                "--name", name, "--save-images=" + imgs] + extra)
     took = time.time() - start
     if proc.returncode != 0:
         return False, "dlc failed:\n" + proc.stdout.decode(errors="replace")[-2000:], []
@@ -124,7 +125,10 @@ def main():
     parser.add_argument("--rocm", default="gfx942")
     parser.add_argument("--out", default=None)
     parser.add_argument("--stats-md", default=None)
+    parser.add_argument("--precision", default="fp32")
     args = parser.parse_args()
+    extra = [] if args.precision == "fp32" else ["--precision=" +
+                                                 args.precision]
 
     models = []
     names = [m for m in args.models.split(",") if m]
@@ -146,21 +150,26 @@ def main():
                                    ("rocm", check_rocm, args.rocm)):
             if not archs:
                 continue
-            ok, why, summary = check(args.dlc, path, name, archs, out)
+            ok, why, summary = check(args.dlc, path, name, archs,
+                                     os.path.join(out, args.precision), extra)
             table += summary
             if ok:
                 passed += 1
-                print("PASS %s %s:%s" % (name, kind, archs))
+                print("PASS %s %s:%s %s" % (name, kind, archs,
+                                           args.precision))
             else:
                 failed += 1
-                print("FAIL %s %s:%s: %s" % (name, kind, archs, why))
+                print("FAIL %s %s:%s %s: %s" % (name, kind, archs,
+                                               args.precision, why))
     print()
     header = "| model | target | arch | kernels | max registers (VGPRs on AMD) " \
              "| kernels with spills | spill bytes | compile s |"
     lines = [header, "|---|---|---|---|---|---|---|---|"]
     for r in table:
         lines.append("| %s | %s | %s | %d | %d | %s | %d | %.1f |" % (
-            r["model"], r["target"], r["arch"], r["kernels"],
+            r["model"] + ("" if args.precision == "fp32" else
+                          " (%s)" % args.precision),
+            r["target"], r["arch"], r["kernels"],
             r["max_registers"],
             "n/a" if r["spilling_kernels"] < 0 else r["spilling_kernels"],
             r["spill_bytes"], r["compile_s"]))

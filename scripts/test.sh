@@ -20,7 +20,10 @@
 #         The same tests compiled for cuda:sm_80,sm_90 (every kernel through
 #         ptxas) and rocm:gfx942 (linked by ld.lld).
 #         Then the CPU contraction kernels on many shapes against
-#         onnxruntime (scripts/check_cpu_kernels.py).
+#         onnxruntime (scripts/check_cpu_kernels.py), and the node tests
+#         of MatMul, Gemm, Conv, ConvTranspose and Einsum at fp16 on cpu
+#         and gpu-emu (onnxruntime's fp16 tolerances, the failures those
+#         of test/conformance/fp16_expected_fail.txt).
 # Step 7: export ResNet-50, MobileNetV2 and BERT-base with random weights,
 #         import them, and compare dlc's CPU code and its GPU-mapped
 #         kernels (gpu-emu; MobileNetV2 and BERT-base also in checking
@@ -91,6 +94,11 @@ step "CPU-passing node tests compiled for cuda (ptxas) and rocm (ld.lld)" $?
 
 python3 scripts/check_cpu_kernels.py --dlc-run "$build/bin/dlc-run" --jobs "$jobs"
 step "CPU contraction kernels against onnxruntime (tiles, edges, epilogues)" $?
+
+python3 scripts/check_precision_node_tests.py --dlc-run "$build/bin/dlc-run" \
+  --precision fp16 --targets cpu,gpu-emu --jobs "$jobs" \
+  --expected-fail test/conformance/fp16_expected_fail.txt
+step "product and convolution node tests at fp16 (cpu, gpu-emu)" $?
 
 if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/export_models.py --check "$build/bin/dlc"

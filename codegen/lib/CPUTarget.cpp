@@ -203,6 +203,7 @@ LogicalResult lowerToLinalg(ModuleOp module, bool mergeProducts,
   options.mergeProducts = mergeProducts;
   options.precision = precision.precision;
   options.keepFp32 = precision.keepFp32;
+  options.minReductionTerms = precision.minReductionTerms;
   return runPipeline(
       module, "graph-to-linalg",
       [&](OpPassManager &pm) { buildGraphToLinalgPipeline(pm, options); },

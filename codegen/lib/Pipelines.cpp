@@ -39,6 +39,7 @@ void buildGraphToLinalgPipeline(OpPassManager &pm,
     dlc::AssignPrecisionOptions assign;
     assign.precision = options.precision;
     assign.keepFp32.assign(options.keepFp32.begin(), options.keepFp32.end());
+    assign.minReductionTerms = options.minReductionTerms;
     pm.addPass(dlc::createAssignPrecision(assign));
     pm.addPass(createCanonicalizerPass());
   }

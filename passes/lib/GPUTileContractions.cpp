@@ -6,7 +6,10 @@
 // contiguous dimension), a barrier, then every thread accumulates its
 // threadM x threadN sub-tile in private memory (registers after
 // unrolling), a barrier, next slice; finally C += the accumulators. Tile
-// sizes come from the GPU cost model.
+// sizes come from the GPU cost model. Mixed-precision products (f16 or
+// bf16 inputs widened to f32 in the payload) keep the narrow type in
+// shared memory and widen each value as it is multiplied; the
+// accumulators and C stay f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -139,6 +142,10 @@ std::optional<Epilogue> findEpilogue(linalg::LinalgOp product, Value C) {
   return e;
 }
 
+/// The element types a tiled operand may have: f32, or f16 / bf16 widened
+/// to f32 when multiplied.
+bool isTileElementType(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
+
 struct Builder {
   OpBuilder &b;
   Location loc;
@@ -185,8 +192,8 @@ struct GPUTileContractionsPass
     auto bt = dyn_cast<MemRefType>(B.getType());
     auto ct = dyn_cast<MemRefType>(C.getType());
     if (!at || !bt || !ct || !at.hasStaticShape() || !bt.hasStaticShape() ||
-        !ct.hasStaticShape() || !at.getElementType().isF32() ||
-        !bt.getElementType().isF32() || !ct.getElementType().isF32())
+        !ct.hasStaticShape() || !isTileElementType(at.getElementType()) ||
+        !isTileElementType(bt.getElementType()) || !ct.getElementType().isF32())
       return success(); // left to the per-thread mapping
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -243,9 +250,12 @@ struct GPUTileContractionsPass
     auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     auto priv = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Private);
     Type f32 = ob.getF32Type();
-    auto aTileType = MemRefType::get({t.tileK, t.tileM}, f32,
+    // The tiles hold the inputs' own type (f16 / bf16: half the shared
+    // memory and global traffic of f32).
+    Type aElem = at.getElementType(), bElem = bt.getElementType();
+    auto aTileType = MemRefType::get({t.tileK, t.tileM}, aElem,
                                      MemRefLayoutAttrInterface(), wg);
-    auto bTileType = MemRefType::get({t.tileK, t.tileN}, f32,
+    auto bTileType = MemRefType::get({t.tileK, t.tileN}, bElem,
                                      MemRefLayoutAttrInterface(), wg);
     auto accType = MemRefType::get({t.threadM, t.threadN}, f32,
                                    MemRefLayoutAttrInterface(), priv);
@@ -270,6 +280,16 @@ struct GPUTileContractionsPass
     Value tRow = k.mul(k.div(tid, colThreads), k.idx(t.threadM));
     Value tCol = k.mul(k.rem(tid, colThreads), k.idx(t.threadN));
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    auto zeroOf = [&](Type elem) -> Value {
+      if (elem == f32)
+        return zero;
+      return arith::ConstantOp::create(b, loc, b.getFloatAttr(elem, 0.0));
+    };
+    Value aZero = zeroOf(aElem), bZero = zeroOf(bElem);
+    // A tile value as an f32 factor.
+    auto widen = [&](Value v) {
+      return v.getType() == f32 ? v : arith::ExtFOp::create(b, loc, f32, v);
+    };
     // Loop values: batch loops from blockIdx.z, M, N and K loops
     // delinearized from a linear index (the last loop fastest); loops an
     // operand does not use are 0.
@@ -345,7 +365,8 @@ struct GPUTileContractionsPass
           Value gCol = isA ? k.add(k0, col) : k.add(colBase, col);
           Value valid = k.band(
               inTile, k.band(k.lt(gRow, isA ? M : K), k.lt(gCol, isA ? K : N)));
-          auto load = scf::IfOp::create(b, loc, TypeRange{f32}, valid, true);
+          Type elem = isA ? aElem : bElem;
+          auto load = scf::IfOp::create(b, loc, TypeRange{elem}, valid, true);
           {
             OpBuilder::InsertionGuard g2(b);
             b.setInsertionPointToStart(load.thenBlock());
@@ -358,7 +379,7 @@ struct GPUTileContractionsPass
                                              apply(isA ? maps[0] : maps[1], ivs));
             scf::YieldOp::create(b, loc, v);
             b.setInsertionPointToStart(load.elseBlock());
-            scf::YieldOp::create(b, loc, zero);
+            scf::YieldOp::create(b, loc, isA ? aZero : bZero);
           }
           auto store = scf::IfOp::create(b, loc, inTile, false);
           OpBuilder::InsertionGuard g3(b);
@@ -376,11 +397,11 @@ struct GPUTileContractionsPass
       gpu::BarrierOp::create(b, loc);
       k.loop(t.tileK, [&](Value kk) {
         k.loop(t.threadM, [&](Value i) {
-          Value a = memref::LoadOp::create(b, loc, As,
-                                           ValueRange{kk, k.add(tRow, i)});
+          Value a = widen(memref::LoadOp::create(
+              b, loc, As, ValueRange{kk, k.add(tRow, i)}));
           k.loop(t.threadN, [&](Value j) {
-            Value bv = memref::LoadOp::create(b, loc, Bs,
-                                              ValueRange{kk, k.add(tCol, j)});
+            Value bv = widen(memref::LoadOp::create(
+                b, loc, Bs, ValueRange{kk, k.add(tCol, j)}));
             Value c = memref::LoadOp::create(b, loc, acc, ValueRange{i, j});
             Value s = math::FmaOp::create(b, loc, a, bv, c);
             memref::StoreOp::create(b, loc, s, acc, ValueRange{i, j});
@@ -455,7 +476,8 @@ struct GPUTileContractionsPass
         return;
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
       if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) ||
-          (generic && dlc::isMulAddPayload(generic)))
+          (generic && (dlc::isMulAddPayload(generic) ||
+                       dlc::isWideningMulAddPayload(generic))))
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops)

@@ -132,3 +132,95 @@ func.func @epilogue_aliasing(%arena: memref<131072xi8>, %b: memref<70x90xf32>) {
   }
   return
 }
+
+// -----
+
+// A mixed-precision product (f16 inputs widened in the payload, f32
+// output): the tiles in workgroup memory are f16, out-of-range elements
+// staged as an f16 zero, each value widened to f32 before the fma, and the
+// accumulators and C stay f32.
+#a16 = affine_map<(d0, d1, d2) -> (d0, d2)>
+#b16 = affine_map<(d0, d1, d2) -> (d2, d1)>
+#c16 = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @f16_inputs(
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<16x64xf16, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<16x64xf16, #gpu.address_space<workgroup>>) private(%[[ACC:.+]] : memref<4x4xf32, #gpu.address_space<private>>)
+// CHECK: %[[Z16:.+]] = arith.constant 0.000000e+00 : f16
+// CHECK: memref.load %arg0[{{.+}}] : memref<100x70xf16>
+// CHECK: scf.yield %[[Z16]] : f16
+// CHECK: memref.store %{{.+}}, %[[AS]]{{.+}} : memref<16x64xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.store %{{.+}}, %[[BS]]{{.+}} : memref<16x64xf16, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: %[[A:.+]] = memref.load %[[AS]]{{.+}} : memref<16x64xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[AW:.+]] = arith.extf %[[A]] : f16 to f32
+// CHECK: %[[B:.+]] = memref.load %[[BS]]{{.+}} : memref<16x64xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[BW:.+]] = arith.extf %[[B]] : f16 to f32
+// CHECK: %[[C:.+]] = memref.load %[[ACC]]
+// CHECK: math.fma %[[AW]], %[[BW]], %[[C]] : f32
+// CHECK: gpu.barrier
+// CHECK: memref.load %arg2[{{.+}}] : memref<100x90xf32>
+// CHECK: arith.addf %{{.+}}, %{{.+}} : f32
+// CHECK-NOT: linalg.generic
+func.func @f16_inputs(%a: memref<100x70xf16>, %b: memref<70x90xf16>, %c: memref<100x90xf32>) {
+  linalg.generic {indexing_maps = [#a16, #b16, #c16], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<100x70xf16>, memref<70x90xf16>) outs(%c : memref<100x90xf32>) {
+  ^bb0(%x: f16, %y: f16, %z: f32):
+    %xw = arith.extf %x : f16 to f32
+    %yw = arith.extf %y : f16 to f32
+    %m = arith.mulf %xw, %yw : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// bf16 inputs with the fused epilogue (bias + ReLU): bf16 tiles, extf
+// before the fma, the epilogue applied to the f32 accumulators.
+#abf = affine_map<(d0, d1, d2) -> (d0, d2)>
+#bbf = affine_map<(d0, d1, d2) -> (d2, d1)>
+#cbf = affine_map<(d0, d1, d2) -> (d0, d1)>
+#i2bf = affine_map<(d0, d1) -> (d0, d1)>
+#colbf = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @bf16_epilogue(
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<16x64xbf16, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<16x64xbf16, #gpu.address_space<workgroup>>) private(%{{.+}} : memref<4x4xf32, #gpu.address_space<private>>)
+// CHECK: gpu.barrier
+// CHECK: %[[A:.+]] = memref.load %[[AS]]
+// CHECK: %[[AW:.+]] = arith.extf %[[A]] : bf16 to f32
+// CHECK: %[[B:.+]] = memref.load %[[BS]]
+// CHECK: %[[BW:.+]] = arith.extf %[[B]] : bf16 to f32
+// CHECK: math.fma %[[AW]], %[[BW]], %{{.+}} : f32
+// CHECK: gpu.barrier
+// CHECK: %[[ACC:.+]] = memref.load %{{.+}}[%{{.+}}, %{{.+}}] : memref<4x4xf32, #gpu.address_space<private>>
+// CHECK: %[[V:.+]] = arith.addf %{{.+}}, %[[ACC]] : f32
+// CHECK: %[[BIAS:.+]] = memref.load %arg2[%{{.+}}] : memref<90xf32>
+// CHECK: %[[S:.+]] = arith.addf %[[V]], %[[BIAS]] : f32
+// CHECK: %[[R:.+]] = arith.maximumf %[[S]], %{{.+}} : f32
+// CHECK: memref.store %[[R]], %arg3[
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @bf16_epilogue(%a: memref<100x70xbf16>, %b: memref<70x90xbf16>, %bias: memref<90xf32>, %out: memref<100x90xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<100x90xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<100x90xf32>)
+  linalg.generic {indexing_maps = [#abf, #bbf, #cbf], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<100x70xbf16>, memref<70x90xbf16>) outs(%c : memref<100x90xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %z: f32):
+    %xw = arith.extf %x : bf16 to f32
+    %yw = arith.extf %y : bf16 to f32
+    %m = arith.mulf %xw, %yw : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#i2bf, #colbf, #i2bf], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<100x90xf32>, memref<90xf32>) outs(%out : memref<100x90xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}

@@ -109,6 +109,11 @@ cl::opt<int64_t> randomInputs(
              "from this seed (floats: standard normal; integers and "
              "booleans: 0 or 1) instead of zeros"),
     cl::value_desc("SEED"), cl::init(-1), cl::cat(runCategory));
+cl::opt<int64_t> precisionMinTerms(
+    "precision-min-terms",
+    cl::desc("With --precision: products summing fewer terms per output "
+             "stay f32 (default 32; 1 demotes every product)"),
+    cl::init(32), cl::cat(runCategory));
 cl::list<std::string> keepFp32(
     "keep-fp32", cl::desc("ONNX nodes whose products stay f32"),
     cl::value_desc("NODE[,NODE...]"), cl::CommaSeparated,
@@ -495,6 +500,9 @@ int main(int argc, char **argv) {
     return fail(toString(std::move(e)));
   cpu.precision.precision = precisionFlag;
   cpu.precision.keepFp32.assign(keepFp32.begin(), keepFp32.end());
+  if (precisionMinTerms < 1)
+    return fail("--precision-min-terms must be at least 1");
+  cpu.precision.minReductionTerms = precisionMinTerms;
   if (profile && gpu)
     return fail("--profile times the kernels of --target=cpu only");
   std::vector<dlc::codegen::KernelInfo> kernels;

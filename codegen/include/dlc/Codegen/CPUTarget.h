@@ -82,6 +82,8 @@ struct PrecisionOptions {
   std::string precision = "fp32";
   /// ONNX node names whose products stay f32.
   std::vector<std::string> keepFp32;
+  /// Products summing fewer terms per output stay f32.
+  int64_t minReductionTerms = 32;
 };
 
 /// Checks a --precision value: fp32, tf32, fp16 or bf16.

@@ -49,6 +49,10 @@ struct GraphToLinalgPipelineOptions
   ListOption<std::string> keepFp32{
       *this, "keep-fp32",
       llvm::cl::desc("ONNX nodes whose products stay f32")};
+  Option<int64_t> minReductionTerms{
+      *this, "min-reduction-terms",
+      llvm::cl::desc("Products summing fewer terms per output stay f32"),
+      llvm::cl::init(32)};
 };
 
 /// dlc-graph-to-linalg-pipeline: graph folds (batch norm, weight-only

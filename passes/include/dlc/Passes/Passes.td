@@ -359,7 +359,11 @@ def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
     `dlc-gpu-map-loops`. With `fuse-epilogues`, the product's elementwise
     consumer (bias, activation, residual add: its kernel group's epilogue)
     is applied to the accumulators instead and stored into its output;
-    the consumer and the product's own buffer disappear.
+    the consumer and the product's own buffer disappear. Mixed-precision
+    products (f16 or bf16 inputs, each widened by an `arith.extf` to f32 in
+    the payload, and an f32 output) keep the inputs' type in workgroup
+    memory and widen each value when it is multiplied; the accumulators
+    stay f32.
   }];
   let options = [
     Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
