@@ -62,7 +62,8 @@ void registerCodegenDialects(DialectRegistry &registry) {
                   cf::ControlFlowDialect, func::FuncDialect,
                   linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
                   memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect, dlc::kernel::KernelDialect>();
+                  tensor::TensorDialect, x86vector::X86VectorDialect,
+                  dlc::kernel::KernelDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
@@ -307,6 +308,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, ModelSignature &signature,
   CPUToLLVMPipelineOptions toLLVM;
   toLLVM.func = modelFunctionName(signature.name);
   toLLVM.profile = options.profile;
+  toLLVM.nativeBF16 = bufferize.bf16Dot;
   if (failed(runPipeline(
           module, "cpu-to-llvm",
           [&](OpPassManager &pm) { buildCPUToLLVMPipeline(pm, toLLVM); },
@@ -586,12 +588,15 @@ createTargetMachine(const CPUOptions &options) {
 Error setCPUKernelOptions(const CPUOptions &options,
                           BufferizePipelineOptions &bufferize) {
   bufferize.tileContractions = false;
-  if (!options.tileContractions)
-    return Error::success();
   auto tm = createTargetMachine(options);
   if (!tm)
     return tm.takeError();
   const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
+  // bf16 pairs on vdpbf16ps (256-bit: needs AVX512_BF16 with VL); also
+  // the f32 <-> bf16 conversions the kernels' casts need.
+  bufferize.bf16Dot = sti && sti->checkFeatures("+avx512bf16,+avx512vl");
+  if (!options.tileContractions)
+    return Error::success();
   // The kernels use 256-bit vectors with FMA: AVX2 (16 registers) or
   // AVX-512VL (32). 512-bit vectors gain nothing on CPUs that split them
   // (Zen 4) and lower clocks on others. Without FMA the loops stay as they

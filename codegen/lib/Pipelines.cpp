@@ -8,6 +8,7 @@
 #include "dlc/Codegen/Pipelines.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -16,11 +17,38 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 namespace dlc::codegen {
+
+namespace {
+/// f32 <-> bf16 conversions as integer code (round to nearest even), for
+/// CPUs without AVX512_BF16: LLVM would otherwise call __truncsfbf2, which
+/// older libgcc versions and the JIT of dlc-run do not provide. (Upstream
+/// arith-expand{include-bf16} does this too, but also expands every
+/// maximumf/minimumf and integer division the kernels rely on being
+/// single instructions.)
+struct ExpandBF16Pass
+    : PassWrapper<ExpandBF16Pass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandBF16Pass)
+  StringRef getArgument() const final { return "dlc-expand-bf16"; }
+  StringRef getDescription() const final {
+    return "bf16 extf/truncf as integer bit manipulation";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    arith::populateExpandBFloat16Patterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
 
 void buildGraphToLinalgPipeline(OpPassManager &pm,
                                 const GraphToLinalgPipelineOptions &options) {
@@ -83,6 +111,7 @@ void buildBufferizePipeline(OpPassManager &pm,
     dlc::CPUTileContractionsOptions tile;
     tile.vectorBits = options.vectorBits;
     tile.vectorRegisters = options.vectorRegisters;
+    tile.bf16Dot = options.bf16Dot;
     pm.addPass(dlc::createCPUTileContractions(tile));
   }
   // Step 5: every intermediate buffer a view of the arena (and the
@@ -121,7 +150,10 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   pm.addPass(dlc::createOutlineParallel(outline));
   pm.addPass(dlc::createCheckStackFrames());
   // Step 3: to the LLVM dialect (math through LLVM intrinsics or libm,
-  // integer pow as functions), bare-pointer calling convention.
+  // integer pow as functions, bf16 conversions as integer code unless the
+  // CPU has them), bare-pointer calling convention.
+  if (!options.nativeBF16)
+    pm.addPass(std::make_unique<ExpandBF16Pass>());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -129,7 +161,10 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // (x86vector: the AVX512_BF16 dot products of bf16 kernels.)
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -149,10 +184,12 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   bufferize.tileContractions = options.tileContractions;
   bufferize.vectorBits = options.vectorBits;
   bufferize.vectorRegisters = options.vectorRegisters;
+  bufferize.bf16Dot = options.bf16Dot;
   buildBufferizePipeline(pm, bufferize);
   CPUToLLVMPipelineOptions toLLVM;
   toLLVM.func = modelFunctionName(options.modelName);
   toLLVM.profile = options.profile;
+  toLLVM.nativeBF16 = options.bf16Dot;
   buildCPUToLLVMPipeline(pm, toLLVM);
 }
 
@@ -263,6 +300,7 @@ void buildGPUHostToLLVMPipeline(OpPassManager &pm) {
 }
 
 void registerCodegenPipelines() {
+  PassRegistration<ExpandBF16Pass>();
   PassPipelineRegistration<GraphToLinalgPipelineOptions>(
       "dlc-graph-to-linalg-pipeline",
       "Graph folds and the lowering of the graph dialect to linalg on "

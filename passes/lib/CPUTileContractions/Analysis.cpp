@@ -115,15 +115,18 @@ bool allN(const Linear &l, ArrayRef<unsigned> nDims, int64_t v) {
   return llvm::all_of(nDims, [&](unsigned d) { return l.coef[d] == v; });
 }
 
-/// Whether the payload is out + a * b (f32).
+/// Whether the payload is out + a * b, the factors maybe widened from a
+/// 16-bit float type (arith.extf).
 bool isMulAdd(linalg::LinalgOp op) {
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
     return true;
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-  return generic && dlc::isMulAddPayload(generic);
+  return generic && (dlc::isMulAddPayload(generic) ||
+                     dlc::isWideningMulAddPayload(generic));
 }
 
-/// The dense f32 value of a constant global read by `v`, if any.
+/// The dense f32, bf16 or f16 value of a constant global read by `v`, if
+/// any.
 DenseElementsAttr constantValue(Value v, ModuleOp module) {
   auto get = v.getDefiningOp<memref::GetGlobalOp>();
   if (!get)
@@ -132,7 +135,9 @@ DenseElementsAttr constantValue(Value v, ModuleOp module) {
   if (!global || !global.getConstant())
     return nullptr;
   auto value = dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr());
-  if (!value || !value.getElementType().isF32())
+  if (!value || !(value.getElementType().isF32() ||
+                 value.getElementType().isBF16() ||
+                 value.getElementType().isF16()))
     return nullptr;
   return value;
 }

@@ -9,6 +9,7 @@
 
 #include "Plan.h"
 #include "mlir/IR/IRMapping.h"
+#include <cstring>
 
 using namespace mlir;
 
@@ -133,6 +134,10 @@ LogicalResult ContractionPlan::emit(int id) {
   Kernel k{module, b, loc, "dlc_k" + std::to_string(id)};
   Type f32 = b.getF32Type();
   auto vecType = VectorType::get({L}, f32);
+  // Vectors of the inputs' type, and (dot) of k pairs: lane n holds the
+  // elements of k and k + 1.
+  auto eVec = VectorType::get({L}, elem);
+  auto pairVec = VectorType::get({2 * L}, elem);
 
   auto par = scf::ParallelOp::create(b, loc, ValueRange{k.idx(0)},
                                      ValueRange{k.idx(batch * groups * mChunks)},
@@ -168,16 +173,24 @@ LogicalResult ContractionPlan::emit(int id) {
     os << "; " << batch * groups * mChunks << " tasks of " << ppt
        << " panels x " << tpt << " row tiles"
        << (mOuter ? " (row tiles outside)" : "");
+    if (dot)
+      os << "; bf16 dot products of k pairs (AVX512_BF16)";
+    else if (!elem.isF32())
+      os << "; " << (elem.isBF16() ? "bf16" : "f16")
+         << " operands widened to f32 in registers";
     if (epi)
       os << "; epilogue fused";
     if (padOp)
       os << "; zero padding fused (writes the padded buffer)";
-    int64_t bytes = 4 * (size(mDims) * K + K * N) * batch;
+    int64_t bytes = elemBytes * (size(mDims) * K + K * N) * batch;
     bytes += extent(cast<MemRefType>(O.getType())) *
              std::max<int64_t>(1, cast<MemRefType>(O.getType())
                                           .getElementType()
                                           .getIntOrFloatBitWidth() / 8);
     par->setAttr("dlc.kind", b.getStringAttr(kind));
+    if (!elem.isF32()) // (what --explain shows as the kernel's precision)
+      par->setAttr("dlc.precision",
+                   b.getStringAttr(elem.isBF16() ? "bf16" : "fp16"));
     par->setAttr("dlc.strategy", b.getStringAttr(strategy));
     par->setAttr("dlc.flops", b.getI64IntegerAttr(2 * batch * M * realN * K));
     par->setAttr("dlc.bytes", b.getI64IntegerAttr(bytes));
@@ -209,7 +222,8 @@ LogicalResult ContractionPlan::emit(int id) {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPoint(once.thenBlock()->getTerminator());
     Value pFlat = k.flat(O);
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    Value zero = arith::ConstantOp::create(
+        b, loc, b.getZeroAttr(pt.getElementType()));
     auto zeroRange = [&](Value row, Value from, Value to) {
       k.loop(from, to, [&](Value w) {
         memref::StoreOp::create(b, loc, zero, pFlat, ValueRange{k.add(row, w)});
@@ -260,23 +274,31 @@ LogicalResult ContractionPlan::emit(int id) {
   };
 
   // Flat operands and tables.
-  auto dynF32 = MemRefType::get({ShapedType::kDynamic}, f32);
+  auto dynE = MemRefType::get({ShapedType::kDynamic}, elem);
   Value vFlat, vPack;
-  // A constant operand as [tiles][K][width], zero beyond `count` rows.
+  // A constant operand as [tiles][K][width], zero beyond `count` rows;
+  // with dot products as [tiles][KP/2][width][2] (k pairs, zero beyond K).
+  // The elements are copied as raw bytes (the attribute's storage).
   auto pack = [&](DenseElementsAttr value, const Linear &lin,
                   ArrayRef<int64_t> kPart, ArrayRef<int64_t> rowPart,
                   int64_t count, int64_t width) {
     int64_t numTiles = (count + width - 1) / width;
-    SmallVector<float> packed(numTiles * K * width, 0.0f);
-    auto values = llvm::to_vector(value.getValues<float>());
+    std::vector<char> packed(numTiles * KP * width * elemBytes, 0);
+    ArrayRef<char> raw = value.getRawData();
+    bool splat = value.isSplat();
     for (int64_t t = 0; t < numTiles; ++t)
       for (int64_t kk = 0; kk < K; ++kk)
-        for (int64_t j = 0; j < width && t * width + j < count; ++j)
-          packed[(t * K + kk) * width + j] =
-              values[lin.cst + kPart[kk] + rowPart[t * width + j]];
-    return k.global(DenseElementsAttr::get(
-                        RankedTensorType::get({int64_t(packed.size())}, f32),
-                        ArrayRef<float>(packed)),
+        for (int64_t j = 0; j < width && t * width + j < count; ++j) {
+          int64_t from = splat ? 0
+                               : lin.cst + kPart[kk] + rowPart[t * width + j];
+          int64_t to = dot ? ((t * KP / 2 + kk / 2) * width + j) * 2 + kk % 2
+                           : (t * K + kk) * width + j;
+          std::memcpy(&packed[to * elemBytes], &raw[from * elemBytes],
+                      elemBytes);
+        }
+    auto type = RankedTensorType::get(
+        {int64_t(packed.size()) / elemBytes}, elem);
+    return k.global(DenseElementsAttr::getFromRawBuffer(type, packed),
                     /*isWeight=*/true);
   };
   if (vPacked) {
@@ -305,7 +327,7 @@ LogicalResult ContractionPlan::emit(int id) {
     for (int64_t n = 0; n < N; ++n)
       valid[n] = realColumn(n);
     vNTable = k.intTable(padded);
-    if (anyGather)
+    if (anyGather && elem.isF32()) // (16-bit gathers are unmasked)
       vValidTable = k.intTable(valid);
     if (!vStride) {
       vKTable = k.intTable(vK);
@@ -317,6 +339,7 @@ LogicalResult ContractionPlan::emit(int id) {
   }
   std::optional<int64_t> sStride = sPacked ? std::optional<int64_t>(MR)
                                            : linearStride(sK);
+  // (With dot products a packed S is read a pair of rows at a time.)
   Value sKTable = sStride ? Value() : k.intTable(sK);
   Value sMTable = sPacked ? Value() : k.intTable(sM);
   Value oMTable = k.intTable(oM), oNTable = k.intTable(oN);
@@ -368,7 +391,7 @@ LogicalResult ContractionPlan::emit(int id) {
   Value scratch, tile;
   if (anyGather)
     scratch = memref::AllocOp::create(
-        b, loc, MemRefType::get({K * NR}, f32), b.getI64IntegerAttr(64));
+        b, loc, MemRefType::get({K * NR}, elem), b.getI64IntegerAttr(64));
   if (!allOFull)
     tile = memref::AllocOp::create(b, loc, MemRefType::get({MR * NR}, f32),
                                    b.getI64IntegerAttr(64));
@@ -377,6 +400,10 @@ LogicalResult ContractionPlan::emit(int id) {
       v.getDefiningOp()->setAttr("dlc.task_scratch", b.getUnitAttr());
   Value zeroV = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(
                                                       vecType, 0.0f));
+  Value zeroE = elem.isF32() ? zeroV
+                             : arith::ConstantOp::create(
+                                   b, loc, cast<TypedAttr>(b.getZeroAttr(eVec)))
+                                   .getResult();
 
   Value pBegin = k.mul(group, ppt);
   Value pEnd = arith::MinSIOp::create(b, loc, k.add(pBegin, k.idx(ppt)),
@@ -399,19 +426,28 @@ LogicalResult ContractionPlan::emit(int id) {
         Value c0 = k.add(n0, k.idx(j * L));
         cols.push_back(vector::LoadOp::create(b, loc, idxType, vNTable,
                                               ValueRange{c0}));
-        masks.push_back(arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ne,
-            vector::LoadOp::create(b, loc, idxType, vValidTable,
-                                   ValueRange{c0}),
-            zeroI));
+        // 16-bit elements are gathered unmasked: a masked gather of bf16
+        // needs a bf16 select, which LLVM lowers through __truncsfbf2 on
+        // CPUs without AVX512_BF16. The offsets of the columns beyond N
+        // are 0 (in bounds); those lanes are computed and never stored.
+        if (elem.isF32())
+          masks.push_back(arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ne,
+              vector::LoadOp::create(b, loc, idxType, vValidTable,
+                                     ValueRange{c0}),
+              zeroI));
+        else
+          masks.push_back(arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(
+                          VectorType::get({L}, b.getI1Type()), true)));
       }
       k.loop(k.idx(0), k.idx(K), [&](Value kk) {
         Value rowOff = k.add(vB, vStride ? k.mul(kk, *vStride)
                                          : k.lookup(vKTable, kk));
         for (int64_t j = 0; j < NV; ++j) {
-          Value v = vector::GatherOp::create(b, loc, vecType, vFlat,
+          Value v = vector::GatherOp::create(b, loc, eVec, vFlat,
                                              ValueRange{rowOff}, cols[j],
-                                             masks[j], zeroV);
+                                             masks[j], zeroE);
           vector::StoreOp::create(b, loc, v, scratch,
                                   ValueRange{k.add(k.mul(kk, NR),
                                                    k.idx(j * L))});
@@ -421,11 +457,11 @@ LogicalResult ContractionPlan::emit(int id) {
     // (memref, row base, stride or table) of V's panel.
     Value vMem, vRow, vStep, vTab;
     auto castDyn = [&](Value m) {
-      return memref::CastOp::create(b, loc, dynF32, m).getResult();
+      return memref::CastOp::create(b, loc, dynE, m).getResult();
     };
     if (vPacked) {
       vMem = vPack;
-      vRow = k.mul(p, K * NR);
+      vRow = k.mul(p, KP * NR);
       vStep = k.idx(NR);
     } else if (!anyGather || !anyDirect) {
       if (anyGather) {
@@ -449,7 +485,7 @@ LogicalResult ContractionPlan::emit(int id) {
       Type third = vStride ? (Type)b.getIndexType()
                            : (Type)MemRefType::get({K}, b.getI32Type());
       auto sel = scf::IfOp::create(
-          b, loc, TypeRange{dynF32, b.getIndexType(), third}, direct, true);
+          b, loc, TypeRange{dynE, b.getIndexType(), third}, direct, true);
       {
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(sel.thenBlock());
@@ -475,7 +511,7 @@ LogicalResult ContractionPlan::emit(int id) {
       SmallVector<Value> sRow(MR);
       for (int64_t i = 0; i < MR; ++i) {
         if (sPacked) {
-          sRow[i] = k.add(k.mul(mt, K * MR), k.idx(i));
+          sRow[i] = k.add(k.mul(mt, KP * MR), k.idx(dot ? 2 * i : i));
         } else {
           Value m = arith::MinSIOp::create(b, loc, k.add(m0, k.idx(i)),
                                            k.idx(M - 1));
@@ -483,30 +519,117 @@ LogicalResult ContractionPlan::emit(int id) {
         }
       }
       SmallVector<Value> init(MR * NV, zeroV);
-      auto kLoop =
-          scf::ForOp::create(b, loc, k.idx(0), k.idx(K), k.idx(1), init);
-      {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToStart(kLoop.getBody());
-        Value kk = kLoop.getInductionVar();
-        Value r = k.add(vRow, vTab ? k.lookup(vTab, kk) : k.mul(kk, vStep));
-        SmallVector<Value> bv;
-        for (int64_t j = 0; j < NV; ++j)
-          bv.push_back(vector::LoadOp::create(b, loc, vecType, vMem,
-                                              ValueRange{k.add(r, k.idx(j * L))}));
+      // Row k of V's panel, and S's element k of row tile row i.
+      auto vRowAt = [&](Value kk) {
+        return k.add(vRow, vTab ? k.lookup(vTab, kk) : k.mul(kk, vStep));
+      };
+      auto sAt = [&](int64_t i, Value kk) {
         Value sk = sStride ? k.mul(kk, *sStride) : k.lookup(sKTable, kk);
-        SmallVector<Value> acc(kLoop.getRegionIterArgs());
+        return k.add(sRow[i], sk);
+      };
+      // One k step: NV vector loads of V (widened when 16-bit), MR
+      // broadcasts of S, MR * NV FMAs.
+      auto fmaStep = [&](Value kk, SmallVector<Value> acc) {
+        Value r = vRowAt(kk);
+        SmallVector<Value> bv;
+        for (int64_t j = 0; j < NV; ++j) {
+          Value v = vector::LoadOp::create(b, loc, eVec, vMem,
+                                           ValueRange{k.add(r, k.idx(j * L))});
+          bv.push_back(elem.isF32() ? v
+                                    : arith::ExtFOp::create(b, loc, vecType, v)
+                                          .getResult());
+        }
         for (int64_t i = 0; i < MR; ++i) {
           Value s = memref::LoadOp::create(b, loc, sFlat,
-                                           ValueRange{k.add(sRow[i], sk)});
+                                           ValueRange{sAt(i, kk)});
+          if (!elem.isF32())
+            s = arith::ExtFOp::create(b, loc, f32, s);
           Value a = vector::BroadcastOp::create(b, loc, vecType, s);
           for (int64_t j = 0; j < NV; ++j)
             acc[i * NV + j] = vector::FMAOp::create(b, loc, a, bv[j],
                                                     acc[i * NV + j]);
         }
-        scf::YieldOp::create(b, loc, acc);
+        return acc;
+      };
+      // One step over the k pair (2 kp, 2 kp + 1), the second zero in the
+      // `tail` step of an odd K: NV pair vectors of V (packed as pairs, or
+      // rows 2 kp and 2 kp + 1 interleaved), per row of the tile S's pair
+      // broadcast as one 32-bit value, MR * NV dot products.
+      auto dotStep = [&](Value kp, bool tail, SmallVector<Value> acc) {
+        Value k0 = k.mul(kp, 2), k1 = k.add(k0, k.idx(1));
+        SmallVector<Value> pv;
+        SmallVector<int64_t> interleave;
+        for (int64_t l = 0; l < L; ++l)
+          interleave.append({l, L + l});
+        Value r0 = vPacked ? k.add(vRow, k.mul(kp, 2 * NR)) : vRowAt(k0);
+        Value r1 = vPacked || tail ? Value() : vRowAt(k1);
+        for (int64_t j = 0; j < NV; ++j) {
+          if (vPacked) {
+            pv.push_back(vector::LoadOp::create(
+                b, loc, pairVec, vMem, ValueRange{k.add(r0, k.idx(j * 2 * L))}));
+            continue;
+          }
+          Value lo = vector::LoadOp::create(b, loc, eVec, vMem,
+                                            ValueRange{k.add(r0, k.idx(j * L))});
+          Value hi = tail ? zeroE
+                          : vector::LoadOp::create(
+                                b, loc, eVec, vMem,
+                                ValueRange{k.add(r1, k.idx(j * L))})
+                                .getResult();
+          pv.push_back(
+              vector::ShuffleOp::create(b, loc, lo, hi, interleave));
+        }
+        auto pairType = VectorType::get({2}, elem);
+        auto i32 = b.getI32Type();
+        for (int64_t i = 0; i < MR; ++i) {
+          Value pair;
+          if (sPacked) {
+            pair = vector::LoadOp::create(
+                b, loc, pairType, sFlat,
+                ValueRange{k.add(sRow[i], k.mul(kp, 2 * MR))});
+          } else if (sStride == 1 && !tail) {
+            pair = vector::LoadOp::create(b, loc, pairType, sFlat,
+                                          ValueRange{k.add(sRow[i], k0)});
+          } else {
+            Value s0 = memref::LoadOp::create(b, loc, sFlat,
+                                              ValueRange{sAt(i, k0)});
+            Value s1 =
+                tail ? arith::ConstantOp::create(b, loc, b.getZeroAttr(elem))
+                           .getResult()
+                     : memref::LoadOp::create(b, loc, sFlat,
+                                              ValueRange{sAt(i, k1)})
+                           .getResult();
+            pair = vector::FromElementsOp::create(b, loc, pairType,
+                                                  ValueRange{s0, s1});
+          }
+          Value word = vector::ExtractOp::create(
+              b, loc,
+              vector::BitCastOp::create(b, loc, VectorType::get({1}, i32),
+                                        pair),
+              ArrayRef<int64_t>{0});
+          Value sv = vector::BitCastOp::create(
+              b, loc, pairVec,
+              vector::BroadcastOp::create(b, loc, VectorType::get({L}, i32),
+                                          word));
+          for (int64_t j = 0; j < NV; ++j)
+            acc[i * NV + j] = x86vector::DotBF16Op::create(
+                b, loc, vecType, acc[i * NV + j], pv[j], sv);
+        }
+        return acc;
+      };
+      auto kLoop = scf::ForOp::create(b, loc, k.idx(0),
+                                      k.idx(dot ? K / 2 : K), k.idx(1), init);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(kLoop.getBody());
+        SmallVector<Value> acc(kLoop.getRegionIterArgs());
+        Value kk = kLoop.getInductionVar();
+        scf::YieldOp::create(b, loc,
+                             dot ? dotStep(kk, false, acc) : fmaStep(kk, acc));
       }
       SmallVector<Value> acc(kLoop.getResults());
+      if (dot && K % 2 == 1)
+        acc = dotStep(k.idx(K / 2), /*tail=*/!vPacked || !sPacked, acc);
 
       // The epilogue on value `v` of row m at column n: the other inputs
       // read there (a vector of L columns when `vector`, else one element).

@@ -65,6 +65,7 @@ LogicalResult CPUTileContractionsPass::rewrite(linalg::LinalgOp op, int id,
   options.vectorBits = vectorBits;
   options.vectorRegisters = vectorRegisters;
   options.fuseEpilogues = fuseEpilogues;
+  options.bf16Dot = bf16Dot;
   ContractionPlan plan;
   if (failed(plan.analyze(op, getOperation(), swap, options,
                           /*forCost=*/cost != nullptr)))

@@ -67,11 +67,19 @@ LogicalResult ContractionPlan::analyze(linalg::LinalgOp contraction,
     return failure();
   Value in0 = op.getDpsInputs()[0], in1 = op.getDpsInputs()[1];
   C = op.getDpsInits()[0];
+  // f32 products, or bf16 / f16 operands with an f32 accumulator.
   for (Value v : {in0, in1, C}) {
     auto t = dyn_cast<MemRefType>(v.getType());
-    if (!t || !t.hasStaticShape() || !t.getElementType().isF32())
+    if (!t || !t.hasStaticShape())
       return failure();
   }
+  elem = cast<MemRefType>(in0.getType()).getElementType();
+  if (!(elem.isF32() || elem.isBF16() || elem.isF16()) ||
+      cast<MemRefType>(in1.getType()).getElementType() != elem ||
+      !cast<MemRefType>(C.getType()).getElementType().isF32())
+    return failure();
+  elemBytes = elem.getIntOrFloatBitWidth() / 8;
+  dot = options.bf16Dot && elem.isBF16();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, ShapedType::isDynamic) ||
@@ -118,6 +126,7 @@ LogicalResult ContractionPlan::analyze(linalg::LinalgOp contraction,
   M = size(mDims);
   N = size(nDims);
   K = size(kDims);
+  KP = dot ? llvm::alignTo(K, 2) : K;
   // Offsets; loops of one iteration contribute nothing.
   auto offsetOf = [&](AffineMap map, Value v) -> std::optional<Linear> {
     auto l = linearOffset(map, cast<MemRefType>(v.getType()));
@@ -328,8 +337,8 @@ LogicalResult ContractionPlan::analyze(linalg::LinalgOp contraction,
   // Loop order of a task: panels outside (each V panel reused by all row
   // tiles) unless S does not fit in L2 while the task's V panels and one
   // row tile of S do; never with gathered panels.
-  const int64_t sBytes = 4 * M * K, sTileBytes = 4 * MR * K,
-                panelBytes = 4 * K * NR;
+  const int64_t sBytes = elemBytes * M * K, sTileBytes = elemBytes * MR * K,
+                panelBytes = elemBytes * K * NR;
   mChunks = (tilesM + tpt - 1) / tpt;
 
   // Compile-time tables and packed constants.

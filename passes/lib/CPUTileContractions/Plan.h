@@ -44,9 +44,11 @@ std::optional<int64_t> linearStride(ArrayRef<int64_t> t);
 /// Whether panel p (columns p*nr .. p*nr+nr-1) is full and contiguous in t.
 bool contiguousPanel(ArrayRef<int64_t> t, int64_t p, int64_t nr);
 bool allN(const Linear &l, ArrayRef<unsigned> nDims, int64_t v);
-/// Whether the payload is out + a * b (f32).
+/// Whether the payload is out + a * b, the factors maybe widened from a
+/// 16-bit float type (arith.extf).
 bool isMulAdd(linalg::LinalgOp op);
-/// The dense f32 value of a constant global read by `v`, if any.
+/// The dense f32, bf16 or f16 value of a constant global read by `v`, if
+/// any.
 DenseElementsAttr constantValue(Value v, ModuleOp module);
 
 /// Every use of `v` and of the views of it.
@@ -82,6 +84,7 @@ struct PlanOptions {
   int64_t vectorBits = 256;
   int64_t vectorRegisters = 16;
   bool fuseEpilogues = true;
+  bool bf16Dot = false;
 };
 
 /// Everything the kernel of one contraction is built from. S and V are
@@ -100,6 +103,13 @@ struct ContractionPlan {
   SmallVector<unsigned> batchDims, mDims, nDims, kDims;
   int64_t batch = 0, M = 0, N = 0, K = 0;
   std::optional<Linear> sLin, vLin;
+  // The inputs' element type (f32, bf16 or f16; C is f32), its bytes, and
+  // whether k runs in pairs through AVX512_BF16 dot products (packed
+  // operands then hold KP = K rounded up to pairs rows, in pairs).
+  Type elem;
+  int64_t elemBytes = 4;
+  bool dot = false;
+  int64_t KP = 0;
 
   // What the kernel absorbs and where it writes.
   linalg::FillOp fill;

@@ -96,6 +96,11 @@ struct BufferizePipelineOptions
       *this, "vector-registers",
       llvm::cl::desc("dlc-cpu-tile-contractions: vector registers"),
       llvm::cl::init(16)};
+  Option<bool> bf16Dot{
+      *this, "bf16-dot",
+      llvm::cl::desc("dlc-cpu-tile-contractions: bf16 products on "
+                     "AVX512_BF16 dot products"),
+      llvm::cl::init(false)};
 };
 
 /// The model function's name after dlc-name-model-function.
@@ -139,6 +144,12 @@ struct CPUToLLVMPipelineOptions
       *this, "profile",
       llvm::cl::desc("Bracket every kernel with dlc_profile_enter/exit"),
       llvm::cl::init(false)};
+  Option<bool> nativeBF16{
+      *this, "native-bf16",
+      llvm::cl::desc("The CPU converts between f32 and bf16 itself "
+                     "(AVX512_BF16); otherwise the conversions become "
+                     "integer code (dlc-expand-bf16)"),
+      llvm::cl::init(false)};
 };
 
 /// dlc-cpu-to-llvm-pipeline (also dlc-cpu-lower-to-llvm): the kernel list,
@@ -169,6 +180,11 @@ struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
       *this, "vector-registers",
       llvm::cl::desc("dlc-cpu-tile-contractions: vector registers"),
       llvm::cl::init(16)};
+  Option<bool> bf16Dot{
+      *this, "bf16-dot",
+      llvm::cl::desc("dlc-cpu-tile-contractions: bf16 products on "
+                     "AVX512_BF16 dot products"),
+      llvm::cl::init(false)};
   Option<bool> profile{
       *this, "profile",
       llvm::cl::desc("Bracket every kernel with dlc_profile_enter/exit"),

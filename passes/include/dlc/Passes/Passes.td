@@ -194,8 +194,9 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::ModuleOp"> {
 
 def CPUTileContractions
     : Pass<"dlc-cpu-tile-contractions", "mlir::ModuleOp"> {
-  let summary = "Register-tiled, vectorized, parallel CPU kernels for f32 "
-                "contractions, with the elementwise consumer as epilogue";
+  let summary = "Register-tiled, vectorized, parallel CPU kernels for "
+                "f32, bf16 and f16 contractions, with the elementwise "
+                "consumer as epilogue";
   let description = [{
     Runs on bufferized code, before dlc-plan-memory. Every f32 contraction
     (linalg.matmul, batch_matmul, or a linalg.generic computing
@@ -211,7 +212,13 @@ def CPUTileContractions
     product (bias, activation, residual add, cast) is applied to the
     registers before the store and the intermediate buffer disappears.
     Tile sizes come from CPUCostModel.h for the given vector width and
-    register count.
+    register count. Products of bf16 or f16 operands with an f32
+    accumulator (the widening payloads of dlc-assign-precision) take the
+    same kernels: with `bf16-dot` a bf16 product runs on AVX512_BF16 dot
+    products over pairs of k (weights packed as k pairs at compile time,
+    rows of an operand read in place interleaved in registers); otherwise
+    the 16-bit operands are loaded as such and widened to f32 in registers
+    (F16C for f16).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", "256",
@@ -223,11 +230,16 @@ def CPUTileContractions
     Option<"swapOperands", "swap-operands", "bool", "true",
            "Also consider vectors along a constant input (the output "
            "channels of a convolution) and keep the cheaper estimate">,
+    Option<"bf16Dot", "bf16-dot", "bool", "false",
+           "bf16 products through AVX512_BF16 dot products of k pairs "
+           "(vdpbf16ps); without it bf16 and f16 operands are widened to "
+           "f32 in registers">,
   ];
   let dependentDialects = ["mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect"];
+                           "mlir::vector::VectorDialect",
+                           "mlir::x86vector::X86VectorDialect"];
 }
 
 def FormKernels : Pass<"dlc-form-kernels", "mlir::ModuleOp"> {
