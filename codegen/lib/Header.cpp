@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Codegen/CPUTarget.h"
+#include "dlc/Codegen/MultiDevice.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
@@ -89,6 +90,65 @@ static std::string imageArchs(const ModelSignature &sig) {
   return s;
 }
 
+/// The typed run and destroy wrappers of `name`: one pointer per tensor,
+/// named after it.
+static void emitRunWrappers(llvm::raw_ostream &os, llvm::StringRef name,
+                            const ModelSignature &sig) {
+  std::vector<std::string> used;
+  auto param = [&](const TensorSignature &t) {
+    std::string p = sanitizeIdentifier(t.name);
+    while (llvm::is_contained(used, p) || p == "model" || p == "inputs" ||
+           p == "outputs")
+      p += "_";
+    used.push_back(p);
+    return p;
+  };
+  os << "/* Runs the model; each pointer is a dense row-major buffer. */\n"
+     << "static inline dlc_status " << name << "_run(dlc_model *model";
+  std::vector<std::string> inNames, outNames;
+  for (const TensorSignature &t : sig.inputs) {
+    inNames.push_back(param(t));
+    os << ",\n    const " << cType(t.dtype) << " *" << inNames.back() << " /* "
+       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
+  }
+  for (const TensorSignature &t : sig.outputs) {
+    outNames.push_back(param(t));
+    os << ",\n    " << cType(t.dtype) << " *" << outNames.back() << " /* "
+       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
+  }
+  os << ") {\n  const void *inputs[] = {";
+  if (inNames.empty())
+    os << "NULL";
+  for (auto [i, n] : llvm::enumerate(inNames))
+    os << (i ? ", " : "") << n;
+  os << "};\n  void *outputs[] = {";
+  for (auto [i, n] : llvm::enumerate(outNames))
+    os << (i ? ", " : "") << n;
+  os << "};\n  return dlc_model_run_raw(model, inputs, outputs);\n}\n\n"
+     << "static inline void " << name
+     << "_destroy(dlc_model *model) { dlc_model_destroy(model); }\n\n";
+}
+
+/// The device line of a header: "cpu", "cuda (kernels for ...)".
+static std::string deviceDescription(const ModelSignature &sig) {
+  return sig.deviceKind == 2   ? "cuda (kernels for " + imageArchs(sig) + ")"
+         : sig.deviceKind == 3 ? "hip (kernels for " + imageArchs(sig) + ")"
+                               : std::string("cpu");
+}
+
+/// The tensor lines of a header's comment.
+static void emitTensorComment(llvm::raw_ostream &os,
+                              const ModelSignature &sig) {
+  os << " * Inputs:\n";
+  for (const TensorSignature &t : sig.inputs)
+    os << " *   " << t.name << ": " << dtypeName(t.dtype)
+       << shapeString(t.shape) << "\n";
+  os << " * Outputs:\n";
+  for (const TensorSignature &t : sig.outputs)
+    os << " *   " << t.name << ": " << dtypeName(t.dtype)
+       << shapeString(t.shape) << "\n";
+}
+
 std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
   std::string guard = "DLC_MODEL_" + llvm::StringRef(sig.name).upper() + "_H";
   std::string s;
@@ -98,19 +158,8 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
      << " *\n"
      << " * Link lib" << sig.name
      << ".a with the dlc runtime (libdlc_runtime.a), -lstdc++ -lm\n"
-     << " * -lpthread -ldl. Device: "
-     << (sig.deviceKind == 2   ? "cuda (kernels for " + imageArchs(sig) + ")"
-         : sig.deviceKind == 3 ? "hip (kernels for " + imageArchs(sig) + ")"
-                               : std::string("cpu"))
-     << ".\n"
-     << " * Inputs:\n";
-  for (const TensorSignature &t : sig.inputs)
-    os << " *   " << t.name << ": " << dtypeName(t.dtype)
-       << shapeString(t.shape) << "\n";
-  os << " * Outputs:\n";
-  for (const TensorSignature &t : sig.outputs)
-    os << " *   " << t.name << ": " << dtypeName(t.dtype)
-       << shapeString(t.shape) << "\n";
+     << " * -lpthread -ldl. Device: " << deviceDescription(sig) << ".\n";
+  emitTensorComment(os, sig);
   os << " * Weights: " << sig.weightBytes << " bytes, "
      << (sig.externalWeights ? "in " + sig.name +
                                    ".weights (give its folder "
@@ -136,41 +185,56 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
      << "dlc_model **model) {\n"
      << "  return dlc_model_create(&" << sig.name << "_info, device, "
      << (sig.externalWeights ? "weights_dir" : "NULL") << ", model);\n}\n\n";
-  // Typed run: one pointer per tensor, named after it.
-  std::vector<std::string> used;
-  auto param = [&](const TensorSignature &t) {
-    std::string p = sanitizeIdentifier(t.name);
-    while (llvm::is_contained(used, p) || p == "model" || p == "inputs" ||
-           p == "outputs")
-      p += "_";
-    used.push_back(p);
-    return p;
-  };
-  os << "/* Runs the model; each pointer is a dense row-major buffer. */\n"
-     << "static inline dlc_status " << sig.name << "_run(dlc_model *model";
-  std::vector<std::string> inNames, outNames;
-  for (const TensorSignature &t : sig.inputs) {
-    inNames.push_back(param(t));
-    os << ",\n    const " << cType(t.dtype) << " *" << inNames.back() << " /* "
-       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
-  }
-  for (const TensorSignature &t : sig.outputs) {
-    outNames.push_back(param(t));
-    os << ",\n    " << cType(t.dtype) << " *" << outNames.back() << " /* "
-       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
-  }
-  os << ") {\n  const void *inputs[] = {";
-  if (inNames.empty())
-    os << "NULL";
-  for (auto [i, n] : llvm::enumerate(inNames))
-    os << (i ? ", " : "") << n;
-  os << "};\n  void *outputs[] = {";
-  for (auto [i, n] : llvm::enumerate(outNames))
-    os << (i ? ", " : "") << n;
-  os << "};\n  return dlc_model_run_raw(model, inputs, outputs);\n}\n\n"
-     << "static inline void " << sig.name
-     << "_destroy(dlc_model *model) { dlc_model_destroy(model); }\n\n"
-     << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  emitRunWrappers(os, sig.name, sig);
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return s;
+}
+
+std::string generateMultiDeviceHeader(StringRef name,
+                                      llvm::ArrayRef<ModelSignature> parts,
+                                      StringRef modelPath) {
+  std::string guard = "DLC_MODEL_" + name.upper() + "_H";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  bool external = parts.front().externalWeights;
+  os << "/* " << name << ".h: generated by dlc from "
+     << llvm::sys::path::filename(modelPath) << "; do not edit.\n"
+     << " *\n"
+     << " * Link lib" << name
+     << ".a with the dlc runtime (libdlc_runtime.a), -lstdc++ -lm\n"
+     << " * -lpthread -ldl. One library for several device kinds: "
+     << name << "_create runs\n"
+     << " * the code of the device it is given. Devices:\n";
+  for (const ModelSignature &p : parts)
+    os << " *   " << deviceDescription(p) << ": " << p.name
+       << "_info, weights " << p.weightBytes << " bytes"
+       << (p.externalWeights ? " in " + p.name + ".weights" : std::string())
+       << ", arena " << p.arenaBytes << " bytes\n";
+  emitTensorComment(os, parts.front());
+  os << " */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdbool.h>\n#include <stdint.h>\n"
+     << "#include \"dlc/runtime.h\"\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "/* The descriptor of each device kind's code. */\n";
+  for (const ModelSignature &p : parts)
+    os << "extern const dlc_model_info " << p.name << "_info;\n";
+  os << "\n/* The descriptor for `device`'s kind (the first one when the\n"
+     << "   library has no code for it: dlc_model_create then names the\n"
+     << "   mismatch). */\n"
+     << "static inline const dlc_model_info *" << name
+     << "_info_for(const dlc_device *device) {\n"
+     << "  switch (dlc_device_kind_of(device)) {\n";
+  for (const ModelSignature &p : parts)
+    os << "  case " << p.deviceKind << ":\n    return &" << p.name
+       << "_info;\n";
+  os << "  default:\n    return &" << parts.front().name << "_info;\n  }\n}\n\n"
+     << "static inline dlc_status " << name << "_create(dlc_device *device, "
+     << (external ? "const char *weights_dir, " : "") << "dlc_model **model) {\n"
+     << "  return dlc_model_create(" << name << "_info_for(device), device, "
+     << (external ? "weights_dir" : "NULL") << ", model);\n}\n\n";
+  emitRunWrappers(os, name, parts.front());
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return s;
 }
 

@@ -314,6 +314,10 @@ int32_t dlc_device_threads(const dlc_device *d) {
   return d ? d->backend->threads() : 0;
 }
 
+int32_t dlc_device_kind_of(const dlc_device *d) {
+  return d ? int32_t(d->backend->kind()) : 0;
+}
+
 void dlc_parallel_for(void *ctx, int64_t n, dlc_parallel_body body,
                       void *data) {
   auto *cpu = static_cast<CpuExecCtx *>(ctx);

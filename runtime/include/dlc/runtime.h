@@ -183,6 +183,9 @@ dlc_status dlc_device_create(const char *spec, dlc_device **out);
 void dlc_device_destroy(dlc_device *d);
 /* Threads the device runs a model on (including the caller); 0 for NULL. */
 int32_t dlc_device_threads(const dlc_device *d);
+/* The dlc_device_kind of a device (what a library compiled for several
+   device kinds dispatches on); 0 for NULL. */
+int32_t dlc_device_kind_of(const dlc_device *d);
 
 /* Creates a runnable instance of a compiled model on a device.
    weights_dir: folder holding info->weights_file (NULL or "" = current
