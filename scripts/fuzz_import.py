@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Mutation fuzzing of the importer with the ONNX backend node tests.
+"""Mutation fuzzing of the importer (and code generation) with the ONNX
+backend node tests.
 
     fuzz_import.py --dlc build-asan/bin/dlc [--runs 1000] [--seed 0]
                    [--out /tmp/dlc-fuzz] [--jobs 2]
+                   [--codegen cpu,gpu-emu,cuda:sm_90 [--pool FILE]]
 
 Takes the node tests that dlc imports (plain, or with their integer inputs
 frozen through --freeze-input), applies one or two random mutations to each
@@ -14,6 +16,14 @@ exit with a code other than 0/1, or exit 1 without an error message. Each
 finding is kept under --out (the model plus the command line) and printed;
 the exit code is 1 when there is any. Deterministic for a given --seed.
 Run it against a sanitized build (-DDLC_SANITIZE=ON) to catch overflows.
+
+With --codegen TARGETS every mutated model that imports is also compiled
+for each target (`dlc --target=T -o DIR`: the CPU library, or cubins and
+PTX through ptxas for cuda:...), and for `gpu-emu` compiled and run by
+dlc-run (next to dlc) on random inputs; the same rules hold for every
+command. The draws then come from --pool, a list of node tests that
+compile (default: test/conformance/cpu_expected_pass.txt), so that no
+time goes into finding importable tests.
 """
 
 import argparse
@@ -21,6 +31,7 @@ import concurrent.futures
 import os
 import random
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -110,7 +121,46 @@ def importable(dlc, jobs, timeout):
             if s.startswith("imported")]
 
 
-def run_case(dlc, out, index, test, frozen, seed, timeout):
+def check(cmd, timeout):
+    """The problem a command shows (a crash, a hang, a sanitizer report, an
+    exit code other than 0/1, exit 1 without an error), or None; and its
+    exit code."""
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timed out after %ds" % timeout, None
+    stderr = proc.stderr.decode(errors="replace")
+    sanitizer = [l for l in stderr.splitlines()
+                 if any(p in l for p in nodetests.SANITIZER_PATTERNS)]
+    if proc.returncode < 0:
+        return "killed by signal %d" % -proc.returncode, proc.returncode
+    if sanitizer:
+        return sanitizer[0].strip(), proc.returncode
+    if proc.returncode not in (0, 1):
+        return "exit code %d" % proc.returncode, proc.returncode
+    if proc.returncode == 1 and "error:" not in stderr:
+        return "exit 1 without an error message", proc.returncode
+    return None, proc.returncode
+
+
+def codegen_commands(dlc, model_path, case_dir, targets, freeze):
+    """The compile (and gpu-emu run) commands of one imported case."""
+    dlc_run = os.path.join(os.path.dirname(os.path.abspath(dlc)), "dlc-run")
+    cmds = []
+    for target in targets:
+        if target == "gpu-emu":
+            cmds.append([dlc_run, model_path, "--target=gpu-emu",
+                         "--random-inputs=0", "--repeat", "1"] + freeze)
+        else:
+            cmds.append([dlc, model_path, "--target=" + target, "-q", "-o",
+                         os.path.join(case_dir, "out-" +
+                                      target.replace(":", "_").replace(",", "_"))]
+                        + freeze)
+    return cmds
+
+
+def run_case(dlc, out, index, test, frozen, seed, timeout, targets=()):
     rng = random.Random("%d-%d" % (seed, index))
     path = os.path.join(nodetests.node_test_dir(), test, "model.onnx")
     model = onnx.load(path, load_external_data=False)
@@ -141,27 +191,15 @@ def run_case(dlc, out, index, test, frozen, seed, timeout):
     with open(model_path, "wb") as f:
         f.write(model.SerializeToString())
     cmd = [dlc, model_path, "--emit=graph", "-o", os.devnull] + args
-    problem = None
-    try:
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, timeout=timeout)
-        stderr = proc.stderr.decode(errors="replace")
-        sanitizer = [l for l in stderr.splitlines()
-                     if any(p in l for p in nodetests.SANITIZER_PATTERNS)]
-        if proc.returncode < 0:
-            problem = "killed by signal %d" % -proc.returncode
-        elif sanitizer:
-            problem = sanitizer[0].strip()
-        elif proc.returncode not in (0, 1):
-            problem = "exit code %d" % proc.returncode
-        elif proc.returncode == 1 and "error:" not in stderr:
-            problem = "exit 1 without an error message"
-    except subprocess.TimeoutExpired:
-        problem = "timed out after %ds" % timeout
+    problem, code = check(cmd, timeout)
+    if problem is None and code == 0:
+        for c in codegen_commands(dlc, model_path, case_dir, targets, args):
+            problem, _ = check(c, timeout)
+            if problem is not None:
+                cmd = c
+                break
     if problem is None:
-        for name in os.listdir(case_dir):
-            os.remove(os.path.join(case_dir, name))
-        os.rmdir(case_dir)
+        shutil.rmtree(case_dir, ignore_errors=True)
         return None
     with open(os.path.join(case_dir, "command.sh"), "w") as f:
         f.write(" ".join(shlex.quote(c) for c in cmd) + "\n")
@@ -178,19 +216,48 @@ def main():
                         help="folder for the models that found something")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument("--codegen", default="",
+                        help="also compile each imported mutant for these "
+                             "targets (comma-separated: cpu, gpu-emu, "
+                             "cuda:sm_90, rocm:gfx942, ...)")
+    parser.add_argument("--pool", default=os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test",
+        "conformance", "cpu_expected_pass.txt"),
+        help="with --codegen: the node tests to draw from")
     args = parser.parse_args()
+    targets = [t for t in args.codegen.split(",") if t]
+    # cuda:sm_80,sm_90 style lists: an architecture joins the target before.
+    merged = []
+    for t in targets:
+        if merged and t.startswith(("sm_", "gfx")):
+            merged[-1] += "," + t
+        else:
+            merged.append(t)
+    targets = merged
 
-    pool = importable(args.dlc, args.jobs, args.timeout)
+    if targets:
+        with open(args.pool) as f:
+            names = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+        data = nodetests.node_test_dir()
+        pool = [(t, bool(nodetests.frozen_int_inputs(
+                    os.path.join(data, t, "model.onnx"))))
+                for t in names
+                if os.path.isfile(os.path.join(data, t, "model.onnx"))]
+    else:
+        pool = importable(args.dlc, args.jobs, args.timeout)
     if not pool:
         sys.exit("fuzz_import: dlc imports no node test; nothing to mutate")
-    print("%d importable node tests (%d with frozen inputs); %d runs"
-          % (len(pool), sum(f for _, f in pool), args.runs), flush=True)
+    print("%d %s node tests (%d with frozen inputs); %d runs%s"
+          % (len(pool), "compiling" if targets else "importable",
+             sum(f for _, f in pool), args.runs,
+             "; code generation for " + ", ".join(targets) if targets else ""),
+          flush=True)
     rng = random.Random(args.seed)
     draws = [rng.choice(pool) for _ in range(args.runs)]
     findings = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         futures = [ex.submit(run_case, args.dlc, args.out, i, t, f,
-                             args.seed, args.timeout)
+                             args.seed, args.timeout, targets)
                    for i, (t, f) in enumerate(draws)]
         for future in futures:
             finding = future.result()

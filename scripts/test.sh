@@ -74,6 +74,13 @@ python3 scripts/import_node_tests.py --dlc "$build/bin/dlc" --jobs "$jobs" \
   --report "$build/NODE_IMPORT.md"
 step "ONNX node-test import" $?
 
+# Mutated node tests through the importer and code generation under the
+# sanitizers: no crash, hang, sanitizer report or exit code other than 0/1.
+python3 scripts/fuzz_import.py --dlc "$build/bin/dlc" --jobs "$jobs" \
+  --runs 250 --seed 1 --codegen cpu,gpu-emu,cuda:sm_90 \
+  --out "$build/fuzz-codegen"
+step "fuzzing through code generation (cpu, gpu-emu, cuda:sm_90)" $?
+
 python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
   --jobs "$jobs" --expected test/conformance/cpu_expected_pass.txt \
   --min-collected 1700 --report "$build/CONFORMANCE.md" --report-stack-frames
