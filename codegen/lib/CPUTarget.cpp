@@ -180,6 +180,28 @@ Error checkPrecision(StringRef precision) {
                    precision + "'");
 }
 
+Error checkIOPrecision(StringRef ioPrecision) {
+  if (ioPrecision == "model" || ioPrecision == "fp16" || ioPrecision == "bf16")
+    return Error::success();
+  return makeError("--io-precision must be model, fp16 or bf16, got '" +
+                   ioPrecision + "'");
+}
+
+void updateInterfaceTypes(ModuleOp module, ModelSignature &signature) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  if (!fn)
+    return;
+  FunctionType type = fn.getFunctionType();
+  auto update = [](TypeRange types, std::vector<TensorSignature> &tensors) {
+    for (auto [t, ts] : llvm::zip(types, tensors))
+      if (auto tensor = dyn_cast<RankedTensorType>(t))
+        if (int32_t dtype = onnxDtype(tensor.getElementType()))
+          ts.dtype = dtype;
+  };
+  update(type.getInputs(), signature.inputs);
+  update(type.getResults(), signature.outputs);
+}
+
 LogicalResult runPipeline(ModuleOp module, StringRef stage,
                           llvm::function_ref<void(OpPassManager &)> build,
                           CompileObserver *observer, StringRef detail) {
@@ -205,6 +227,7 @@ LogicalResult lowerToLinalg(ModuleOp module, bool mergeProducts,
   options.precision = precision.precision;
   options.keepFp32 = precision.keepFp32;
   options.minReductionTerms = precision.minReductionTerms;
+  options.ioPrecision = precision.ioPrecision;
   return runPipeline(
       module, "graph-to-linalg",
       [&](OpPassManager &pm) { buildGraphToLinalgPipeline(pm, options); },
@@ -755,6 +778,7 @@ Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
   if (failed(lowerToLinalg(module, /*mergeProducts=*/true, options.observer,
                            options.precision)))
     return makeError("lowering to linalg failed");
+  updateInterfaceTypes(module, *signature);
   if (failed(lowerToLLVMDialect(module, *signature, options)))
     return makeError("lowering to the LLVM dialect failed");
   llvm::LLVMContext context;

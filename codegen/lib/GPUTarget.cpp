@@ -474,6 +474,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
   if (failed(lowerToLinalg(module, /*mergeProducts=*/false, observer,
                            options.precision)))
     return makeError("lowering to linalg failed");
+  updateInterfaceTypes(module, sig);
   BufferizePipelineOptions bufferize;
   bufferize.modelName = sig.name;
   bufferize.externalWeights = true;

@@ -8,7 +8,6 @@
 #include "dlc/Codegen/Pipelines.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -17,38 +16,11 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 namespace dlc::codegen {
-
-namespace {
-/// f32 <-> bf16 conversions as integer code (round to nearest even), for
-/// CPUs without AVX512_BF16: LLVM would otherwise call __truncsfbf2, which
-/// older libgcc versions and the JIT of dlc-run do not provide. (Upstream
-/// arith-expand{include-bf16} does this too, but also expands every
-/// maximumf/minimumf and integer division the kernels rely on being
-/// single instructions.)
-struct ExpandBF16Pass
-    : PassWrapper<ExpandBF16Pass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandBF16Pass)
-  StringRef getArgument() const final { return "dlc-expand-bf16"; }
-  StringRef getDescription() const final {
-    return "bf16 extf/truncf as integer bit manipulation";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect>();
-  }
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    arith::populateExpandBFloat16Patterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
-  }
-};
-} // namespace
 
 void buildGraphToLinalgPipeline(OpPassManager &pm,
                                 const GraphToLinalgPipelineOptions &options) {
@@ -63,11 +35,13 @@ void buildGraphToLinalgPipeline(OpPassManager &pm,
   pm.addPass(dlc::createConvertGraphToLinalg());
   pm.addPass(createCanonicalizerPass());
   // Step 3: products and convolutions in the chosen precision.
-  if (options.precision != "fp32" || !options.keepFp32.empty()) {
+  if (options.precision != "fp32" || !options.keepFp32.empty() ||
+      options.ioPrecision != "model") {
     dlc::AssignPrecisionOptions assign;
     assign.precision = options.precision;
     assign.keepFp32.assign(options.keepFp32.begin(), options.keepFp32.end());
     assign.minReductionTerms = options.minReductionTerms;
+    assign.ioPrecision = options.ioPrecision;
     pm.addPass(dlc::createAssignPrecision(assign));
     pm.addPass(createCanonicalizerPass());
   }
@@ -153,7 +127,7 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   // integer pow as functions, bf16 conversions as integer code unless the
   // CPU has them), bare-pointer calling convention.
   if (!options.nativeBF16)
-    pm.addPass(std::make_unique<ExpandBF16Pass>());
+    pm.addPass(dlc::createExpandBF16());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -300,7 +274,6 @@ void buildGPUHostToLLVMPipeline(OpPassManager &pm) {
 }
 
 void registerCodegenPipelines() {
-  PassRegistration<ExpandBF16Pass>();
   PassPipelineRegistration<GraphToLinalgPipelineOptions>(
       "dlc-graph-to-linalg-pipeline",
       "Graph folds and the lowering of the graph dialect to linalg on "

@@ -113,12 +113,76 @@ DenseElementsAttr convertConstant(DenseElementsAttr dense, FloatType element) {
                            out.size() * sizeof(uint16_t)));
 }
 
+/// `v` (a float tensor) converted elementwise to `to` (extf or truncf), at
+/// the rewriter's insertion point.
+Value castTensor(RewriterBase &rewriter, Location loc, Value v, FloatType to) {
+  auto type = cast<RankedTensorType>(v.getType()).clone(to);
+  bool widen = to.getWidth() >
+               cast<FloatType>(getElementTypeOrSelf(v.getType())).getWidth();
+  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), to);
+  MLIRContext *ctx = rewriter.getContext();
+  auto id = AffineMap::getMultiDimIdentityMap(type.getRank(), ctx);
+  SmallVector<utils::IteratorType> iters(type.getRank(),
+                                         utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             rewriter, loc, TypeRange{type}, ValueRange{v}, ValueRange{init},
+             SmallVector<AffineMap>{id, id}, iters,
+             [&](OpBuilder &b, Location l, ValueRange a) {
+               Value c = widen ? arith::ExtFOp::create(b, l, to, a[0])
+                                     .getResult()
+                               : arith::TruncFOp::create(b, l, to, a[0])
+                                     .getResult();
+               linalg::YieldOp::create(b, l, c);
+             })
+      .getResult(0);
+}
+
+/// --io-precision: every f32 tensor input and result of `fn` in `io`; the
+/// inputs widened right after entry, the results narrowed before each
+/// return. Returns (widened value, argument) pairs.
+SmallVector<std::pair<Value, Value>> narrowInterface(RewriterBase &rewriter,
+                                                     func::FuncOp fn,
+                                                     FloatType io) {
+  SmallVector<std::pair<Value, Value>> widened;
+  Block &entry = fn.front();
+  SmallVector<Type> inputs(fn.getArgumentTypes());
+  SmallVector<Type> results(fn.getResultTypes());
+  rewriter.setInsertionPointToStart(&entry);
+  for (BlockArgument arg : entry.getArguments()) {
+    auto t = dyn_cast<RankedTensorType>(arg.getType());
+    if (!t || !t.getElementType().isF32())
+      continue;
+    arg.setType(t.clone(io));
+    inputs[arg.getArgNumber()] = arg.getType();
+    Value wide = castTensor(rewriter, arg.getLoc(), arg,
+                            Float32Type::get(fn.getContext()));
+    arg.replaceAllUsesExcept(wide, wide.getDefiningOp());
+    widened.push_back({wide, arg});
+  }
+  fn.walk([&](func::ReturnOp ret) {
+    rewriter.setInsertionPoint(ret);
+    for (OpOperand &o : ret->getOpOperands()) {
+      auto t = dyn_cast<RankedTensorType>(o.get().getType());
+      if (!t || !t.getElementType().isF32())
+        continue;
+      o.set(castTensor(rewriter, ret.getLoc(), o.get(), io));
+      results[o.getOperandNumber()] = o.get().getType();
+    }
+  });
+  fn.setType(FunctionType::get(fn.getContext(), inputs, results));
+  return widened;
+}
+
 /// Rewrites the inputs of demoted products into the low type, sharing the
 /// converted value between every product that reads the same f32 value.
 class Demoter {
 public:
   Demoter(RewriterBase &rewriter, FloatType low)
       : rewriter(rewriter), low(low) {}
+
+  /// `wide` (an f32 value) is `narrow` (of the low type) widened: a product
+  /// reads `narrow` itself.
+  void knownNarrow(Value wide, Value narrow) { cache[wide] = narrow; }
 
   /// `v` (an f32 tensor) in the low type, for `reader`.
   Value demote(Value v, Operation *reader) {
@@ -228,21 +292,7 @@ private:
     else
       rewriter.setInsertionPointToStart(
           cast<BlockArgument>(v).getOwner());
-    Location loc = v.getLoc();
-    auto type = lowType(v);
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), low);
-    MLIRContext *ctx = rewriter.getContext();
-    auto id = AffineMap::getMultiDimIdentityMap(type.getRank(), ctx);
-    SmallVector<utils::IteratorType> iters(type.getRank(),
-                                           utils::IteratorType::parallel);
-    return linalg::GenericOp::create(
-               rewriter, loc, TypeRange{type}, ValueRange{v}, ValueRange{init},
-               SmallVector<AffineMap>{id, id}, iters,
-               [&](OpBuilder &b, Location l, ValueRange a) {
-                 linalg::YieldOp::create(
-                     b, l, arith::TruncFOp::create(b, l, low, a[0]).getResult());
-               })
-        .getResult(0);
+    return castTensor(rewriter, v.getLoc(), v, low);
   }
 
   RewriterBase &rewriter;
@@ -336,6 +386,26 @@ struct AssignPrecisionPass
       }
       pinned.insert(name);
     }
+    StringRef io = ioPrecision;
+    if (io != "model" && io != "fp16" && io != "bf16") {
+      module.emitError() << "dlc-assign-precision: unknown io-precision '"
+                         << io << "' (expected model, fp16 or bf16)";
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = module.getContext();
+    IRRewriter rewriter(ctx);
+    SmallVector<std::pair<Value, Value>> widened;
+    FloatType ioType;
+    if (io != "model") {
+      auto fn = module.lookupSymbol<func::FuncOp>("main");
+      if (!fn || fn.isExternal()) {
+        module.emitError() << "--io-precision: the module has no @main";
+        return signalPassFailure();
+      }
+      ioType = io == "bf16" ? (FloatType)BFloat16Type::get(ctx)
+                            : (FloatType)Float16Type::get(ctx);
+      widened = narrowInterface(rewriter, fn, ioType);
+    }
     if (p == "fp32")
       return;
 
@@ -353,7 +423,6 @@ struct AssignPrecisionPass
       if (!keep)
         products.push_back(op);
     });
-    MLIRContext *ctx = module.getContext();
     if (p == "tf32") {
       for (linalg::LinalgOp op : products)
         op->setAttr("dlc.precision", StringAttr::get(ctx, "tf32"));
@@ -361,8 +430,10 @@ struct AssignPrecisionPass
     }
     FloatType low = p == "bf16" ? (FloatType)BFloat16Type::get(ctx)
                                 : (FloatType)Float16Type::get(ctx);
-    IRRewriter rewriter(ctx);
     Demoter demoter(rewriter, low);
+    if (ioType == low)
+      for (auto [wide, narrow] : widened)
+        demoter.knownNarrow(wide, narrow);
     for (linalg::LinalgOp op : products) {
       linalg::GenericOp g = dyn_cast<linalg::GenericOp>(op.getOperation());
       if (!g) {

@@ -155,6 +155,30 @@ Expected<HostTensor> readNpy(StringRef path, StringRef name) {
   return t;
 }
 
+void convertFloats(HostTensor &t, int32_t dtype) {
+  size_t n = t.bytes.size() / dlc_dtype_size(t.dtype);
+  std::vector<char> out(n * dlc_dtype_size(dtype));
+  const fltSemantics &half = dtype == DLC_BFLOAT16 || t.dtype == DLC_BFLOAT16
+                                 ? APFloat::BFloat()
+                                 : APFloat::IEEEhalf();
+  for (size_t i = 0; i < n; ++i) {
+    if (dtype == DLC_FLOAT32) {
+      float v = float(elementAsDouble(t, i));
+      std::memcpy(out.data() + 4 * i, &v, 4);
+      continue;
+    }
+    float v;
+    std::memcpy(&v, t.bytes.data() + 4 * i, 4);
+    APFloat f(v);
+    bool lost = false;
+    f.convert(half, APFloat::rmNearestTiesToEven, &lost);
+    uint16_t h = uint16_t(f.bitcastToAPInt().getZExtValue());
+    std::memcpy(out.data() + 2 * i, &h, 2);
+  }
+  t.bytes = std::move(out);
+  t.dtype = dtype;
+}
+
 double elementAsDouble(const HostTensor &t, size_t i) {
   const char *p = t.bytes.data();
   switch (t.dtype) {

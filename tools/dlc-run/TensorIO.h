@@ -52,6 +52,11 @@ llvm::Error writePb(llvm::StringRef path, const HostTensor &t);
 /// Element `i` of `t` as a double.
 double elementAsDouble(const HostTensor &t, size_t i);
 
+/// `t`'s float32 values as float16 or bfloat16 (round to nearest even),
+/// or its float16/bfloat16 values as float32 (exact); `dtype` is the new
+/// element type.
+void convertFloats(HostTensor &t, int32_t dtype);
+
 /// "[1,3,224,224]".
 std::string shapeString(llvm::ArrayRef<int64_t> shape);
 

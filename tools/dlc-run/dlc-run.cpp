@@ -103,6 +103,13 @@ cl::opt<std::string> precisionFlag(
              "bf16 with f32 accumulation (as dlc --precision)"),
     cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
     cl::cat(runCategory));
+cl::opt<std::string> ioPrecision(
+    "io-precision",
+    cl::desc("The model's interface types as dlc --io-precision: model "
+             "(default), fp16 or bf16; float32 inputs are converted to it "
+             "and its outputs compared with float32 references"),
+    cl::value_desc("model|fp16|bf16"), cl::init("model"),
+    cl::cat(runCategory));
 cl::opt<int64_t> randomInputs(
     "random-inputs",
     cl::desc("Inputs not given by --test-dir or --input get random values "
@@ -307,7 +314,11 @@ std::string metricsString(StringRef name, const ErrorMetrics &m) {
 /// `lines` (printed by the caller).
 bool compare(const HostTensor &got, const HostTensor &want,
              std::vector<std::string> &lines) {
-  if (got.dtype != want.dtype || got.shape != want.shape) {
+  // --io-precision: a float16 / bfloat16 output against a float32
+  // reference, compared as values.
+  bool narrowed = ioPrecision != "model" && want.dtype == DLC_FLOAT32 &&
+                  (got.dtype == DLC_FLOAT16 || got.dtype == DLC_BFLOAT16);
+  if ((got.dtype != want.dtype && !narrowed) || got.shape != want.shape) {
     errs() << "output '" << got.name << "': the model gives "
            << dlc_dtype_name(got.dtype) << shapeString(got.shape)
            << ", the reference is " << dlc_dtype_name(want.dtype)
@@ -500,6 +511,9 @@ int main(int argc, char **argv) {
     return fail(toString(std::move(e)));
   cpu.precision.precision = precisionFlag;
   cpu.precision.keepFp32.assign(keepFp32.begin(), keepFp32.end());
+  if (Error e = dlc::codegen::checkIOPrecision(ioPrecision))
+    return fail(toString(std::move(e)));
+  cpu.precision.ioPrecision = ioPrecision;
   if (precisionMinTerms < 1)
     return fail("--precision-min-terms must be at least 1");
   cpu.precision.minReductionTerms = precisionMinTerms;
@@ -631,6 +645,11 @@ int main(int argc, char **argv) {
       it = inputs.begin() + i;
     if (it != inputs.end()) {
       ordered[i] = *it;
+      // --io-precision: float32 data for a float16 / bfloat16 input.
+      bool narrowed = ti.dtype == DLC_FLOAT16 || ti.dtype == DLC_BFLOAT16;
+      if (ioPrecision != "model" && narrowed &&
+          ordered[i].dtype == DLC_FLOAT32)
+        convertFloats(ordered[i], ti.dtype);
     } else {
       ordered[i].name = ti.name;
       ordered[i].dtype = ti.dtype;
@@ -640,8 +659,17 @@ int main(int argc, char **argv) {
         n *= ti.shape[d];
       ordered[i].bytes.assign(n * dlc_dtype_size(ti.dtype), 0);
       if (randomInputs >= 0) {
+        // 16-bit floats: the float32 values, rounded.
+        int32_t dtype = ordered[i].dtype;
+        bool narrow = dtype == DLC_FLOAT16 || dtype == DLC_BFLOAT16;
+        if (narrow) {
+          ordered[i].dtype = DLC_FLOAT32;
+          ordered[i].bytes.assign(ordered[i].bytes.size() * 2, 0);
+        }
         if (Error e = fillRandom(ordered[i], uint64_t(randomInputs) + i))
           return fail(toString(std::move(e)));
+        if (narrow)
+          convertFloats(ordered[i], dtype);
       } else if (!testDir.empty() || !inputFiles.empty()) {
         return fail("no value for input '" + Twine(ti.name) + "'");
       }

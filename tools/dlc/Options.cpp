@@ -115,6 +115,15 @@ cl::opt<std::string> precisionFlag(
     cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
     cl::cat(dlcCategory));
 
+cl::opt<std::string> ioPrecision(
+    "io-precision",
+    cl::desc("Element type of the model's interface: model (its own types, "
+             "the default), fp16 or bf16 (every float32 input and output "
+             "in that type, as the header declares; converted to f32 at "
+             "the boundary where the kernels compute in f32)"),
+    cl::value_desc("model|fp16|bf16"), cl::init("model"),
+    cl::cat(dlcCategory));
+
 cl::opt<double> maxRelError(
     "max-rel-error",
     cl::desc("--precision=auto: the budget, each output's relative L2 error "

@@ -28,6 +28,7 @@ extern llvm::cl::opt<std::string> weightsMode;
 extern llvm::cl::opt<std::string> cpuName;
 extern llvm::cl::opt<std::string> cpuKernels;
 extern llvm::cl::opt<std::string> precisionFlag;
+extern llvm::cl::opt<std::string> ioPrecision;
 extern llvm::cl::opt<double> maxRelError;
 extern llvm::cl::opt<std::string> calibration;
 extern llvm::cl::opt<std::string> lowPrecision;

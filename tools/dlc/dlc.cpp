@@ -104,6 +104,7 @@ static dlc::codegen::PrecisionOptions precisionOptions() {
   dlc::codegen::PrecisionOptions p;
   p.precision = precisionFlag;
   p.keepFp32.assign(keepFp32.begin(), keepFp32.end());
+  p.ioPrecision = ioPrecision;
   return p;
 }
 
@@ -193,6 +194,7 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   if (failed(dlc::codegen::lowerToLinalg(module, /*mergeProducts=*/true,
                                          observer, cpu.precision)))
     return 1;
+  dlc::codegen::updateInterfaceTypes(module, *signature);
   if (kind == EmitKind::Linalg)
     return printModule(module, loweredIRFlags());
   if (failed(dlc::codegen::lowerToLLVMDialect(module, *signature, cpu)))
@@ -414,6 +416,8 @@ static int printStages() {
 /// Everything after the import: the --emit level of the --target.
 /// --precision (fp32, tf32, fp16, bf16 or auto) and the flags of auto.
 static int checkPrecisionFlags() {
+  if (Error e = dlc::codegen::checkIOPrecision(ioPrecision))
+    return fail(toString(std::move(e)));
   if (precisionFlag != "auto") {
     if (Error e = dlc::codegen::checkPrecision(precisionFlag))
       return fail(toString(std::move(e)) + " (or auto)");
@@ -462,6 +466,7 @@ static int choosePrecision(mlir::ModuleOp module, const char *argv0) {
   if (!chosen)
     return fail(toString(chosen.takeError()));
   autoChoice.precision = r.low;
+  autoChoice.ioPrecision = ioPrecision;
   autoChosen = true;
   size_t low = 0;
   for (auto [c, d] : llvm::zip(r.candidates, chosen->demoted)) {

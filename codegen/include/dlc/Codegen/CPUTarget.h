@@ -84,7 +84,17 @@ struct PrecisionOptions {
   std::vector<std::string> keepFp32;
   /// Products summing fewer terms per output stay f32.
   int64_t minReductionTerms = 32;
+  /// The interface types: model (its own), fp16 or bf16 (every f32 input
+  /// and output).
+  std::string ioPrecision = "model";
 };
+
+/// Checks an --io-precision value: model, fp16 or bf16.
+llvm::Error checkIOPrecision(llvm::StringRef ioPrecision);
+
+/// The element types of `signature`'s tensors as @main of `module` has
+/// them now (after --io-precision changed them).
+void updateInterfaceTypes(mlir::ModuleOp module, ModelSignature &signature);
 
 /// Checks a --precision value: fp32, tf32, fp16 or bf16.
 llvm::Error checkPrecision(llvm::StringRef precision);

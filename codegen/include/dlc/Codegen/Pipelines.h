@@ -49,6 +49,10 @@ struct GraphToLinalgPipelineOptions
   ListOption<std::string> keepFp32{
       *this, "keep-fp32",
       llvm::cl::desc("ONNX nodes whose products stay f32")};
+  Option<std::string> ioPrecision{
+      *this, "io-precision",
+      llvm::cl::desc("The model's interface types: model, fp16 or bf16"),
+      llvm::cl::init("model")};
   Option<int64_t> minReductionTerms{
       *this, "min-reduction-terms",
       llvm::cl::desc("Products summing fewer terms per output stay f32"),

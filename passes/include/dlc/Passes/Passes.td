@@ -63,6 +63,10 @@ def AssignPrecision : Pass<"dlc-assign-precision", "mlir::ModuleOp"> {
     the products (`dlc.precision = "tf32"`) without changing their types:
     the tensor cores read tf32; the CPU and the SIMT GPU kernels compute
     them in f32. Every demoted product carries `dlc.precision`.
+    With `io-precision` (fp16 or bf16) the f32 tensor inputs and results of
+    @main take that type: inputs are widened right after entry (a product
+    in the same low type reads the argument itself), results narrowed
+    before the return.
   }];
   let options = [
     Option<"precision", "precision", "std::string", "\"fp32\"",
@@ -72,6 +76,10 @@ def AssignPrecision : Pass<"dlc-assign-precision", "mlir::ModuleOp"> {
     Option<"minReductionTerms", "min-reduction-terms", "int64_t", "32",
            "Products summing fewer terms per output (depthwise "
            "convolutions) stay f32">,
+    Option<"ioPrecision", "io-precision", "std::string", "\"model\"",
+           "The model's interface: model (its own types), fp16 or bf16 "
+           "(every f32 input and output of @main in that type, widened / "
+           "narrowed at the boundary)">,
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",
@@ -569,3 +577,17 @@ def NameModelFunction : Pass<"dlc-name-model-function", "mlir::ModuleOp"> {
 }
 
 #endif // DLC_PASSES_PASSES_TD
+
+def ExpandBF16 : Pass<"dlc-expand-bf16", "mlir::ModuleOp"> {
+  let summary = "f32 <-> bf16 conversions as integer code";
+  let description = [{
+    Rewrites `arith.extf` from bf16 and `arith.truncf` to bf16 (scalars and
+    vectors) as integer bit manipulation, rounding to nearest even, for
+    CPUs without AVX512_BF16: LLVM would otherwise call `__truncsfbf2`,
+    which older libgcc versions and dlc-run's JIT do not provide. Upstream
+    `arith-expand{include-bf16}` rewrites the same conversions but also
+    expands every maximumf/minimumf and integer division that the kernels
+    rely on being single instructions, so only its bf16 patterns are used.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
