@@ -192,11 +192,14 @@ void updateInterfaceTypes(ModuleOp module, ModelSignature &signature) {
   if (!fn)
     return;
   FunctionType type = fn.getFunctionType();
+  // Only float types change (--io-precision); integers are signless after
+  // the lowering, so their ONNX signedness comes from the import.
   auto update = [](TypeRange types, std::vector<TensorSignature> &tensors) {
     for (auto [t, ts] : llvm::zip(types, tensors))
       if (auto tensor = dyn_cast<RankedTensorType>(t))
-        if (int32_t dtype = onnxDtype(tensor.getElementType()))
-          ts.dtype = dtype;
+        if (isa<FloatType>(tensor.getElementType()))
+          if (int32_t dtype = onnxDtype(tensor.getElementType()))
+            ts.dtype = dtype;
   };
   update(type.getInputs(), signature.inputs);
   update(type.getResults(), signature.outputs);
