@@ -3,17 +3,19 @@
 
     bench/cpu/bench.py --dlc-run build/bin/dlc-run [--threads N]
         [--repeat 20] [--models resnet50,mobilenet_v2,bert_base]
-        [--no-peak]
+        [--precisions fp32,bf16] [--no-peak]
 
 First the machine's fp32 FMA peak on N threads (bench/cpu/peak_fma.c,
 compiled with the system C compiler) and a dlc-compiled 1024x1024x1024
 fp32 MatMul (constant B) in GFLOP/s and as a share of that peak, next to
 onnxruntime's. Then for each model (scripts/export_models.py,
 .cache/models): dlc's compile time, kernel count (`dlc --explain=json`)
-and median latency (`dlc-run --repeat`, device "cpu:N"), and
-onnxruntime's median latency with the same number of intra-op threads,
-both on the same random inputs, in this one invocation. Prints Markdown
-tables with the ratio dlc / onnxruntime (lower is better for dlc).
+and median latency (`dlc-run --repeat`, device "cpu:N") at each of
+--precisions (`dlc-run --precision=P`: fp32, and bf16 products with fp32
+accumulation), and onnxruntime's fp32 median latency with the same number
+of intra-op threads, all on the same random inputs, in this one
+invocation. Prints Markdown tables with the ratio dlc / onnxruntime per
+precision (lower is better for dlc).
 """
 
 import argparse
@@ -117,10 +119,13 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--models", default="resnet50,mobilenet_v2,bert_base")
+    parser.add_argument("--precisions", default="fp32,bf16",
+                        help="dlc precisions to time (comma-separated)")
     parser.add_argument("--no-peak", action="store_true",
                         help="skip the FMA peak and the 1024^3 MatMul")
     args = parser.parse_args()
     dlc = os.path.join(os.path.dirname(os.path.abspath(args.dlc_run)), "dlc")
+    precisions = [p for p in args.precisions.split(",") if p]
     if not args.no_peak:
         peak_and_matmul(args)
 
@@ -135,6 +140,9 @@ def main():
         inputs = random_inputs(model)
         ort_ms = ort_median(path, inputs, args.threads, args.repeat)
         kernels = kernel_count(dlc, path)
+        row = [name, kernels]
+        lat = []
+        failed = False
         with tempfile.TemporaryDirectory() as d:
             files = []
             for vi in model.graph.input:
@@ -145,27 +153,39 @@ def main():
                     f.write(numpy_helper.from_array(
                         inputs[vi.name], vi.name).SerializeToString())
                 files += ["--input", "%s=%s" % (vi.name, p)]
-            proc = subprocess.run(
-                [args.dlc_run, path, "--target=cpu",
-                 "--device=cpu:%d" % args.threads,
-                 "--repeat", str(args.repeat)] + files,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        out = proc.stdout.decode(errors="replace")
-        m = re.search(r"compile ([\d.]+) ms; run median ([\d.]+) ms", out)
-        if proc.returncode != 0 or not m:
-            rows.append((name, "failed", kernels, "-", "%.2f" % ort_ms, "-"))
-            print(out, file=sys.stderr)
-            continue
-        compile_ms, dlc_ms = float(m.group(1)), float(m.group(2))
-        rows.append((name, "%.0f" % compile_ms, kernels, "%.2f" % dlc_ms,
-                     "%.2f" % ort_ms, "%.2f" % (dlc_ms / ort_ms)))
+            for prec in precisions:
+                proc = subprocess.run(
+                    [args.dlc_run, path, "--target=cpu",
+                     "--precision=" + prec,
+                     "--device=cpu:%d" % args.threads,
+                     "--repeat", str(args.repeat)] + files,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                out = proc.stdout.decode(errors="replace")
+                m = re.search(r"compile ([\d.]+) ms; run median ([\d.]+) ms",
+                              out)
+                if proc.returncode != 0 or not m:
+                    print(out, file=sys.stderr)
+                    failed = True
+                    lat.append(None)
+                    row += ["failed", "failed"]
+                    continue
+                compile_ms, dlc_ms = float(m.group(1)), float(m.group(2))
+                lat.append(dlc_ms)
+                row += ["%.0f" % compile_ms, "%.2f" % dlc_ms]
+        row.append("%.2f" % ort_ms)
+        row += ["%.2f" % (t / ort_ms) if t else "-" for t in lat]
+        rows.append((failed, row))
     print("threads: %d, repeats: %d (median)" % (args.threads, args.repeat))
-    print("| model | dlc compile (ms) | dlc kernels | dlc latency (ms) | "
-          "onnxruntime latency (ms) | dlc / ort |")
-    print("|---|---|---|---|---|---|")
-    for r in rows:
+    head = ["model", "dlc kernels"]
+    for prec in precisions:
+        head += ["dlc %s compile (ms)" % prec, "dlc %s latency (ms)" % prec]
+    head.append("onnxruntime fp32 latency (ms)")
+    head += ["dlc %s / ort" % prec for prec in precisions]
+    print("| %s |" % " | ".join(head))
+    print("|%s" % ("---|" * len(head)))
+    for _, r in rows:
         print("| %s |" % " | ".join(r))
-    return 0 if all(r[1] != "failed" for r in rows) else 1
+    return 1 if any(f for f, _ in rows) else 0
 
 
 if __name__ == "__main__":
