@@ -91,9 +91,9 @@ static std::string imageArchs(const ModelSignature &sig) {
 }
 
 /// The typed run and destroy wrappers of `name`: one pointer per tensor,
-/// named after it.
+/// named after it; with `gpu` also the device-resident run.
 static void emitRunWrappers(llvm::raw_ostream &os, llvm::StringRef name,
-                            const ModelSignature &sig) {
+                            const ModelSignature &sig, bool gpu) {
   std::vector<std::string> used;
   auto param = [&](const TensorSignature &t) {
     std::string p = sanitizeIdentifier(t.name);
@@ -124,8 +124,31 @@ static void emitRunWrappers(llvm::raw_ostream &os, llvm::StringRef name,
   os << "};\n  void *outputs[] = {";
   for (auto [i, n] : llvm::enumerate(outNames))
     os << (i ? ", " : "") << n;
-  os << "};\n  return dlc_model_run_raw(model, inputs, outputs);\n}\n\n"
-     << "static inline void " << name
+  os << "};\n  return dlc_model_run_raw(model, inputs, outputs);\n}\n\n";
+  if (gpu) {
+    os << "/* GPU devices: the same on device pointers, enqueued on `stream`\n"
+       << "   (a CUstream / hipStream_t; NULL: the model's own) without\n"
+       << "   waiting (dlc_model_run_device). */\n"
+       << "static inline dlc_status " << name
+       << "_run_device(dlc_model *model, void *stream";
+    for (auto [t, n] : llvm::zip(sig.inputs, inNames))
+      os << ",\n    const " << cType(t.dtype) << " *" << n << " /* "
+         << dtypeName(t.dtype) << shapeString(t.shape) << ", device */";
+    for (auto [t, n] : llvm::zip(sig.outputs, outNames))
+      os << ",\n    " << cType(t.dtype) << " *" << n << " /* "
+         << dtypeName(t.dtype) << shapeString(t.shape) << ", device */";
+    os << ") {\n  const void *inputs[] = {";
+    if (inNames.empty())
+      os << "NULL";
+    for (auto [i, n] : llvm::enumerate(inNames))
+      os << (i ? ", " : "") << n;
+    os << "};\n  void *outputs[] = {";
+    for (auto [i, n] : llvm::enumerate(outNames))
+      os << (i ? ", " : "") << n;
+    os << "};\n  return dlc_model_run_device(model, stream, inputs, "
+          "outputs);\n}\n\n";
+  }
+  os << "static inline void " << name
      << "_destroy(dlc_model *model) { dlc_model_destroy(model); }\n\n";
 }
 
@@ -185,7 +208,7 @@ std::string generateHeader(const ModelSignature &sig, StringRef modelPath) {
      << "dlc_model **model) {\n"
      << "  return dlc_model_create(&" << sig.name << "_info, device, "
      << (sig.externalWeights ? "weights_dir" : "NULL") << ", model);\n}\n\n";
-  emitRunWrappers(os, sig.name, sig);
+  emitRunWrappers(os, sig.name, sig, sig.deviceKind != 1);
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return s;
 }
@@ -233,7 +256,10 @@ std::string generateMultiDeviceHeader(StringRef name,
      << (external ? "const char *weights_dir, " : "") << "dlc_model **model) {\n"
      << "  return dlc_model_create(" << name << "_info_for(device), device, "
      << (external ? "weights_dir" : "NULL") << ", model);\n}\n\n";
-  emitRunWrappers(os, name, parts.front());
+  emitRunWrappers(os, name, parts.front(),
+                  llvm::any_of(parts, [](const ModelSignature &p) {
+                    return p.deviceKind != 1;
+                  }));
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return s;
 }

@@ -293,6 +293,9 @@ public:
   dlc_status synchronize(ModelState &model) override;
   dlc_status launch(ModelState &model, void *const *buffers, void *arena,
                     const void *weights) override;
+  dlc_status launchOnStream(ModelState &model, void *stream,
+                            void *const *buffers, void *arena,
+                            const void *weights) override;
 
   /// DLC_ERROR_DEVICE (or `status`) "model 'M' on device 'cuda:0': CALL
   /// failed with CUDA_ERROR_X (DETAIL)"; `info` and `detail` may be null.
@@ -554,6 +557,28 @@ dlc_status CudaBackend::launch(ModelState &model, void *const *buffers,
     break;
   }
   return runDirect(m, buffers, arena, weights);
+}
+
+dlc_status CudaBackend::launchOnStream(ModelState &model, void *stream,
+                                       void *const *buffers, void *arena,
+                                       const void *weights) {
+  auto &m = static_cast<CudaModel &>(model);
+  CtxScope scope(d, ctx);
+  if (scope.result != CUDA_SUCCESS)
+    return driverFail(DLC_ERROR_DEVICE, model.info, "cuCtxPushCurrent",
+                      scope.result, nullptr);
+  CUstream own = m.launcher.stream;
+  if (stream && stream != own) {
+    // What the model's own stream still has to do (the weights' upload at
+    // create, an earlier run) happens before the caller's kernels.
+    if (CUresult r = d.cuStreamSynchronize(own))
+      return driverFail(DLC_ERROR_DEVICE, model.info, "cuStreamSynchronize",
+                        r, "the model's stream, before a run on the caller's");
+    m.launcher.stream = static_cast<CUstream>(stream);
+  }
+  dlc_status s = runDirect(m, buffers, arena, weights);
+  m.launcher.stream = own;
+  return s;
 }
 
 dlc_status CudaBackend::runDirect(CudaModel &m, void *const *buffers,

@@ -314,6 +314,18 @@ int32_t dlc_device_threads(const dlc_device *d) {
   return d ? d->backend->threads() : 0;
 }
 
+}
+
+dlc_status dlc::rt::DeviceBackend::launchOnStream(ModelState &model, void *,
+                                                  void *const *, void *,
+                                                  const void *) {
+  return fail(DLC_ERROR_UNSUPPORTED,
+              "model '%s' on device '%s': no device-resident runs",
+              modelName(model.info), name());
+}
+
+extern "C" {
+
 int32_t dlc_device_kind_of(const dlc_device *d) {
   return d ? int32_t(d->backend->kind()) : 0;
 }

@@ -217,6 +217,9 @@ public:
   dlc_status synchronize(ModelState &model) override;
   dlc_status launch(ModelState &model, void *const *buffers, void *arena,
                     const void *weights) override;
+  dlc_status launchOnStream(ModelState &model, void *stream,
+                            void *const *buffers, void *arena,
+                            const void *weights) override;
 
   /// "model 'M' on device 'hip:0': CALL failed with hipErrorX (DETAIL)".
   dlc_status driverFail(dlc_status status, const dlc_model_info *info,
@@ -440,6 +443,27 @@ dlc_status HipBackend::launch(ModelState &model, void *const *buffers,
   if (m.launcher.failed())
     return m.launcher.report();
   return code == 0 ? DLC_OK : entryFailed(m.info, code);
+}
+
+dlc_status HipBackend::launchOnStream(ModelState &model, void *stream,
+                                      void *const *buffers, void *arena,
+                                      const void *weights) {
+  auto &m = static_cast<HipModel &>(model);
+  hipStream_t own = m.launcher.stream;
+  if (stream && stream != own) {
+    DeviceScope scope(h, ordinal);
+    if (scope.result != hipSuccess)
+      return driverFail(DLC_ERROR_DEVICE, model.info, "hipSetDevice",
+                        scope.result, nullptr);
+    // The model's own stream (the weights' upload, an earlier run) first.
+    if (hipError_t r = h.hipStreamSynchronize(own))
+      return driverFail(DLC_ERROR_DEVICE, model.info, "hipStreamSynchronize",
+                        r, "the model's stream, before a run on the caller's");
+    m.launcher.stream = static_cast<hipStream_t>(stream);
+  }
+  dlc_status s = launch(model, buffers, arena, weights);
+  m.launcher.stream = own;
+  return s;
 }
 
 } // namespace

@@ -156,6 +156,15 @@ public:
   /// kernels may still be running when it returns.
   virtual dlc_status launch(ModelState &model, void *const *buffers,
                             void *arena, const void *weights) = 0;
+
+  /// dlc_model_run_device (device-memory backends): calls the entry with
+  /// the caller's device buffers, each kernel launched directly on
+  /// `stream` (nullptr: the model's own stream; never a graph, whose
+  /// pointers are fixed), without waiting for the kernels. The default
+  /// fails with DLC_ERROR_UNSUPPORTED.
+  virtual dlc_status launchOnStream(ModelState &model, void *stream,
+                                    void *const *buffers, void *arena,
+                                    const void *weights);
 };
 
 /// A GPU model's kernel launcher, shared by the CUDA and HIP backends.

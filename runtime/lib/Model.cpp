@@ -529,6 +529,49 @@ dlc_status dlc_model_run_raw(dlc_model *m, const void *const *inputs,
   return launch(m);
 }
 
+dlc_status dlc_model_run_device(dlc_model *m, void *stream,
+                                const void *const *inputs,
+                                void *const *outputs) {
+  if (!m)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "dlc_model_run_device: the model is NULL");
+  const dlc_model_info *info = m->info;
+  if (!m->onDevice())
+    return fail(DLC_ERROR_UNSUPPORTED,
+                "model '%s' on device '%s': dlc_model_run_device takes "
+                "device memory and a stream, so it needs a GPU device "
+                "(run CPU models with dlc_model_run)",
+                modelName(info), m->device->backend->name());
+  if (info->num_inputs > 0 && !inputs)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': the input array is NULL", modelName(info));
+  if (info->num_outputs > 0 && !outputs)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': the output array is NULL", modelName(info));
+  int32_t numTensors = info->num_inputs + info->num_outputs;
+  for (int32_t i = 0; i < numTensors; ++i) {
+    const void *p =
+        i < info->num_inputs ? inputs[i] : outputs[i - info->num_inputs];
+    if (!p && m->bytes[size_t(i)] > 0) {
+      TensorRef ref = tensorRef(info, i);
+      return fail(DLC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL",
+                  ref.role, ref.name);
+    }
+  }
+  if (!acquire(m))
+    return DLC_ERROR_INVALID_ARGUMENT;
+  // The caller's device pointers in the host-pointer array (sized at
+  // create): no allocation per run.
+  for (int32_t i = 0; i < info->num_inputs; ++i)
+    m->host[size_t(i)] = const_cast<void *>(inputs[i]);
+  for (int32_t i = 0; i < info->num_outputs; ++i)
+    m->host[size_t(info->num_inputs + i)] = outputs[i];
+  dlc_status s = m->device->backend->launchOnStream(
+      *m->state, stream, m->host.data(), m->arena, m->weights);
+  m->running.store(false, std::memory_order_release);
+  return s;
+}
+
 void dlc_model_destroy(dlc_model *m) { delete m; }
 
 } // extern "C"

@@ -15,6 +15,7 @@
                                               with 0 (or "" to clear all)
      void mock_cuda_set_cc(int cc)            compute capability, 90 = 9.0
      const char *mock_cuda_last_image(void)   the last image loaded
+     void *mock_cuda_last_stream(void)        the stream of the last launch
    Environment: MOCK_CUDA_NO_DEVICE=1 makes cuInit fail with
    CUDA_ERROR_NO_DEVICE. Single-threaded use only. */
 #include <stdint.h>
@@ -101,6 +102,7 @@ static struct {
 } failures[4];
 static int cc = 90;
 static char last_image[64];
+static void *last_stream;
 
 int mock_cuda_count(const char *what) {
   int i;
@@ -144,6 +146,7 @@ static int injected(const char *call) {
 void mock_cuda_set_cc(int value) { cc = value; }
 
 const char *mock_cuda_last_image(void) { return last_image; }
+void *mock_cuda_last_stream(void) { return last_stream; }
 
 #define INJECT(call)                                                           \
   do {                                                                         \
@@ -494,6 +497,7 @@ CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
   if (!params || extra || gx * gy * gz == 0 || bx * by * bz == 0 ||
       bx * by * bz > 1024 || shared_bytes > 48 * 1024)
     return CUDA_ERROR_INVALID_VALUE;
+  last_stream = stream;
   l.f = f;
   l.grid.x = gx, l.grid.y = gy, l.grid.z = gz;
   l.block.x = bx, l.block.y = by, l.block.z = bz;

@@ -146,6 +146,11 @@ int main(void) {
   CHECK(check_result(x, y));
   CHECK(y[0] == 85.0f);
   CHECK(entry_calls == 2);
+  /* Device-resident runs are for GPU models. */
+  // CHECK: run_device on cpu: unsupported: model 'scale' on device 'cpu{{.*}}': dlc_model_run_device takes device memory and a stream, so it needs a GPU device (run CPU models with dlc_model_run)
+  EXPECT_STATUS("run_device on cpu", DLC_ERROR_UNSUPPORTED,
+                dlc_model_run_device(m, NULL, raw_in, raw_out));
+  CHECK(entry_calls == 2);
   dlc_model_destroy(m);
   // CHECK-NOT: FAILED
   // CHECK: ALL PASSED

@@ -84,6 +84,16 @@ static int (*mock_count)(const char *);
 static void (*mock_fail)(const char *, int);
 static void (*mock_set_cc)(int);
 static const char *(*mock_last_image)(void);
+static void *(*mock_last_stream)(void);
+/* The driver calls an application makes to run on device memory. */
+static int (*cu_ctx_retain)(void **, int);
+static int (*cu_ctx_push)(void *);
+static int (*cu_ctx_pop)(void **);
+static int (*cu_ctx_release)(int);
+static int (*cu_stream_create)(void **, unsigned);
+static int (*cu_stream_destroy)(void *);
+static int (*cu_mem_alloc)(uint64_t *, size_t);
+static int (*cu_mem_free)(uint64_t);
 
 static int load_hook(void *lib, const char *name, void *fn, size_t size) {
   void *sym = dlsym(lib, name);
@@ -100,7 +110,22 @@ static int load_mock(void) {
          load_hook(lib, "mock_cuda_fail", &mock_fail, sizeof mock_fail) &&
          load_hook(lib, "mock_cuda_set_cc", &mock_set_cc, sizeof mock_set_cc) &&
          load_hook(lib, "mock_cuda_last_image", &mock_last_image,
-                   sizeof mock_last_image);
+                   sizeof mock_last_image) &&
+         load_hook(lib, "mock_cuda_last_stream", &mock_last_stream,
+                   sizeof mock_last_stream) &&
+         load_hook(lib, "cuDevicePrimaryCtxRetain", &cu_ctx_retain,
+                   sizeof cu_ctx_retain) &&
+         load_hook(lib, "cuCtxPushCurrent_v2", &cu_ctx_push,
+                   sizeof cu_ctx_push) &&
+         load_hook(lib, "cuCtxPopCurrent_v2", &cu_ctx_pop, sizeof cu_ctx_pop) &&
+         load_hook(lib, "cuDevicePrimaryCtxRelease_v2", &cu_ctx_release,
+                   sizeof cu_ctx_release) &&
+         load_hook(lib, "cuStreamCreate", &cu_stream_create,
+                   sizeof cu_stream_create) &&
+         load_hook(lib, "cuStreamDestroy_v2", &cu_stream_destroy,
+                   sizeof cu_stream_destroy) &&
+         load_hook(lib, "cuMemAlloc_v2", &cu_mem_alloc, sizeof cu_mem_alloc) &&
+         load_hook(lib, "cuMemFree_v2", &cu_mem_free, sizeof cu_mem_free);
 }
 
 /* ---- Helpers ------------------------------------------------------------- */
@@ -245,6 +270,51 @@ int main(int argc, char **argv) {
     CHECK(y[0] == 200.5f && y[5] == 215.0f);
   }
   CHECK(mock_count("graph_launches") == 4 && entry_calls == 1);
+  /* Device-resident tensors on the application's stream: the entry runs
+     with the caller's pointers, each kernel launched on that stream, no
+     copies; then the model's own stream (NULL); graph replay still works
+     afterwards. */
+  {
+    void *ctx = NULL, *stream = NULL, *back = NULL;
+    uint64_t dx = 0, dy = 0;
+    int htod = mock_count("htod"), dtoh = mock_count("dtoh");
+    int direct = mock_count("direct_launches"), i, good = 1;
+    const void *dev_in[1];
+    void *dev_out[1];
+    CHECK(cu_ctx_retain(&ctx, 0) == 0 && cu_ctx_push(ctx) == 0);
+    CHECK(cu_stream_create(&stream, 1) == 0);
+    CHECK(cu_mem_alloc(&dx, sizeof x) == 0 && cu_mem_alloc(&dy, sizeof y) == 0);
+    CHECK(cu_ctx_pop(&back) == 0);
+    for (i = 0; i < 6; ++i)
+      ((float *)(uintptr_t)dx)[i] = 7.0f + (float)i;
+    dev_in[0] = (const void *)(uintptr_t)dx;
+    dev_out[0] = (void *)(uintptr_t)dy;
+    // CHECK: device run: ok
+    EXPECT_STATUS("device run", DLC_OK,
+                  dlc_model_run_device(m, stream, dev_in, dev_out));
+    for (i = 0; i < 6; ++i)
+      if (((float *)(uintptr_t)dy)[i] != (7.0f + (float)i) * 2.0f + g_weights[i])
+        good = 0;
+    CHECK(good);
+    CHECK(mock_last_stream() == stream);
+    CHECK(mock_count("htod") == htod && mock_count("dtoh") == dtoh);
+    CHECK(mock_count("direct_launches") == direct + 2 && entry_calls == 2);
+    // CHECK: device run, own stream: ok
+    EXPECT_STATUS("device run, own stream", DLC_OK,
+                  dlc_model_run_device(m, NULL, dev_in, dev_out));
+    CHECK(mock_last_stream() != stream && entry_calls == 3);
+    dev_out[0] = NULL;
+    // CHECK: device run, no output: invalid argument: output 'Y': data is NULL
+    EXPECT_STATUS("device run, no output", DLC_ERROR_INVALID_ARGUMENT,
+                  dlc_model_run_device(m, stream, dev_in, dev_out));
+    CHECK(cu_ctx_push(ctx) == 0);
+    CHECK(cu_mem_free(dx) == 0 && cu_mem_free(dy) == 0);
+    CHECK(cu_stream_destroy(stream) == 0);
+    CHECK(cu_ctx_pop(&back) == 0 && cu_ctx_release(0) == 0);
+    // CHECK: run after device runs: ok
+    EXPECT_STATUS("run after device runs", DLC_OK, run(m, 4.0f, &ok));
+    CHECK(ok && mock_count("graph_launches") == 5 && entry_calls == 3);
+  }
   {
     dlc_tensor in = {DLC_FLOAT32, 2, shape33, x, sizeof x};
     dlc_tensor out = {DLC_FLOAT32, 2, shape23, y, sizeof y};

@@ -216,6 +216,19 @@ dlc_status dlc_model_run(dlc_model *m, const dlc_tensor *inputs,
 dlc_status dlc_model_run_raw(dlc_model *m, const void *const *inputs,
                              void *const *outputs);
 /* NULL is fine. */
+/* Runs a GPU model on device-resident tensors, on the caller's stream:
+   `inputs` and `outputs` are device pointers of the model's device (dense,
+   row-major, the descriptor's types and shapes; not validated beyond
+   NULL), `stream` a CUstream / hipStream_t of that device (NULL: the
+   model's own stream). No host copies and no allocation: the kernels are
+   enqueued on `stream` and the call returns without waiting; synchronize
+   the stream before reading the outputs. Runs of one model share its
+   arena, so order them (one stream, or events); a second call while one
+   is still enqueueing on another thread fails as dlc_model_run does. CPU
+   models: DLC_ERROR_UNSUPPORTED. */
+dlc_status dlc_model_run_device(dlc_model *m, void *stream,
+                                const void *const *inputs,
+                                void *const *outputs);
 void dlc_model_destroy(dlc_model *m);
 
 /* Called by generated code: runs body(data, begin, end) over [0, n) split
