@@ -103,40 +103,23 @@ static void emitRunWrappers(llvm::raw_ostream &os, llvm::StringRef name,
     used.push_back(p);
     return p;
   };
-  os << "/* Runs the model; each pointer is a dense row-major buffer. */\n"
-     << "static inline dlc_status " << name << "_run(dlc_model *model";
   std::vector<std::string> inNames, outNames;
-  for (const TensorSignature &t : sig.inputs) {
+  for (const TensorSignature &t : sig.inputs)
     inNames.push_back(param(t));
-    os << ",\n    const " << cType(t.dtype) << " *" << inNames.back() << " /* "
-       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
-  }
-  for (const TensorSignature &t : sig.outputs) {
+  for (const TensorSignature &t : sig.outputs)
     outNames.push_back(param(t));
-    os << ",\n    " << cType(t.dtype) << " *" << outNames.back() << " /* "
-       << dtypeName(t.dtype) << shapeString(t.shape) << " */";
-  }
-  os << ") {\n  const void *inputs[] = {";
-  if (inNames.empty())
-    os << "NULL";
-  for (auto [i, n] : llvm::enumerate(inNames))
-    os << (i ? ", " : "") << n;
-  os << "};\n  void *outputs[] = {";
-  for (auto [i, n] : llvm::enumerate(outNames))
-    os << (i ? ", " : "") << n;
-  os << "};\n  return dlc_model_run_raw(model, inputs, outputs);\n}\n\n";
-  if (gpu) {
-    os << "/* GPU devices: the same on device pointers, enqueued on `stream`\n"
-       << "   (a CUstream / hipStream_t; NULL: the model's own) without\n"
-       << "   waiting (dlc_model_run_device). */\n"
-       << "static inline dlc_status " << name
-       << "_run_device(dlc_model *model, void *stream";
+  // One wrapper: `fn` with the pointer parameters (`where` in their
+  // comments), calling `call` on the two pointer arrays.
+  auto wrapper = [&](llvm::StringRef fn, llvm::StringRef extraParam,
+                     llvm::StringRef where, llvm::StringRef call) {
+    os << "static inline dlc_status " << name << fn << "(dlc_model *model"
+       << extraParam;
     for (auto [t, n] : llvm::zip(sig.inputs, inNames))
       os << ",\n    const " << cType(t.dtype) << " *" << n << " /* "
-         << dtypeName(t.dtype) << shapeString(t.shape) << ", device */";
+         << dtypeName(t.dtype) << shapeString(t.shape) << where << " */";
     for (auto [t, n] : llvm::zip(sig.outputs, outNames))
       os << ",\n    " << cType(t.dtype) << " *" << n << " /* "
-         << dtypeName(t.dtype) << shapeString(t.shape) << ", device */";
+         << dtypeName(t.dtype) << shapeString(t.shape) << where << " */";
     os << ") {\n  const void *inputs[] = {";
     if (inNames.empty())
       os << "NULL";
@@ -145,8 +128,16 @@ static void emitRunWrappers(llvm::raw_ostream &os, llvm::StringRef name,
     os << "};\n  void *outputs[] = {";
     for (auto [i, n] : llvm::enumerate(outNames))
       os << (i ? ", " : "") << n;
-    os << "};\n  return dlc_model_run_device(model, stream, inputs, "
-          "outputs);\n}\n\n";
+    os << "};\n  return " << call << ";\n}\n\n";
+  };
+  os << "/* Runs the model; each pointer is a dense row-major buffer. */\n";
+  wrapper("_run", "", "", "dlc_model_run_raw(model, inputs, outputs)");
+  if (gpu) {
+    os << "/* GPU devices: the same on device pointers, enqueued on `stream`\n"
+       << "   (a CUstream / hipStream_t; NULL: the model's own) without\n"
+       << "   waiting (dlc_model_run_device). */\n";
+    wrapper("_run_device", ", void *stream", ", device",
+            "dlc_model_run_device(model, stream, inputs, outputs)");
   }
   os << "static inline void " << name
      << "_destroy(dlc_model *model) { dlc_model_destroy(model); }\n\n";

@@ -421,6 +421,29 @@ dlc_status launch(dlc_model *m) {
   return s;
 }
 
+/// The pointer arrays of a raw or device run: present, and no NULL data
+/// (with `allowEmpty`, except for empty tensors).
+dlc_status checkPointers(const dlc_model *m, const void *const *inputs,
+                         void *const *outputs, bool allowEmpty) {
+  const dlc_model_info *info = m->info;
+  if (info->num_inputs > 0 && !inputs)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': the input array is NULL", modelName(info));
+  if (info->num_outputs > 0 && !outputs)
+    return fail(DLC_ERROR_INVALID_ARGUMENT,
+                "model '%s': the output array is NULL", modelName(info));
+  for (int32_t i = 0; i < info->num_inputs + info->num_outputs; ++i) {
+    const void *p =
+        i < info->num_inputs ? inputs[i] : outputs[i - info->num_inputs];
+    if (!p && !(allowEmpty && m->bytes[size_t(i)] == 0)) {
+      TensorRef ref = tensorRef(info, i);
+      return fail(DLC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL",
+                  ref.role, ref.name);
+    }
+  }
+  return DLC_OK;
+}
+
 bool acquire(dlc_model *m) {
   if (m->running.exchange(true, std::memory_order_acquire)) {
     fail(DLC_ERROR_INVALID_ARGUMENT,
@@ -504,21 +527,8 @@ dlc_status dlc_model_run_raw(dlc_model *m, const void *const *inputs,
     return fail(DLC_ERROR_INVALID_ARGUMENT,
                 "dlc_model_run_raw: the model is NULL");
   const dlc_model_info *info = m->info;
-  if (info->num_inputs > 0 && !inputs)
-    return fail(DLC_ERROR_INVALID_ARGUMENT,
-                "model '%s': the input array is NULL", modelName(info));
-  if (info->num_outputs > 0 && !outputs)
-    return fail(DLC_ERROR_INVALID_ARGUMENT,
-                "model '%s': the output array is NULL", modelName(info));
-  for (int32_t i = 0; i < info->num_inputs + info->num_outputs; ++i) {
-    const void *p =
-        i < info->num_inputs ? inputs[i] : outputs[i - info->num_inputs];
-    if (!p) {
-      TensorRef ref = tensorRef(info, i);
-      return fail(DLC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL",
-                  ref.role, ref.name);
-    }
-  }
+  if (dlc_status s = checkPointers(m, inputs, outputs, /*allowEmpty=*/false))
+    return s;
   if (!acquire(m))
     return DLC_ERROR_INVALID_ARGUMENT;
   std::vector<void *> &pointers = m->onDevice() ? m->host : m->buffers;
@@ -542,22 +552,8 @@ dlc_status dlc_model_run_device(dlc_model *m, void *stream,
                 "device memory and a stream, so it needs a GPU device "
                 "(run CPU models with dlc_model_run)",
                 modelName(info), m->device->backend->name());
-  if (info->num_inputs > 0 && !inputs)
-    return fail(DLC_ERROR_INVALID_ARGUMENT,
-                "model '%s': the input array is NULL", modelName(info));
-  if (info->num_outputs > 0 && !outputs)
-    return fail(DLC_ERROR_INVALID_ARGUMENT,
-                "model '%s': the output array is NULL", modelName(info));
-  int32_t numTensors = info->num_inputs + info->num_outputs;
-  for (int32_t i = 0; i < numTensors; ++i) {
-    const void *p =
-        i < info->num_inputs ? inputs[i] : outputs[i - info->num_inputs];
-    if (!p && m->bytes[size_t(i)] > 0) {
-      TensorRef ref = tensorRef(info, i);
-      return fail(DLC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL",
-                  ref.role, ref.name);
-    }
-  }
+  if (dlc_status s = checkPointers(m, inputs, outputs, /*allowEmpty=*/true))
+    return s;
   if (!acquire(m))
     return DLC_ERROR_INVALID_ARGUMENT;
   // The caller's device pointers in the host-pointer array (sized at
