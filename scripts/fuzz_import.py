@@ -151,7 +151,7 @@ def codegen_commands(dlc, model_path, case_dir, targets, freeze):
     for target in targets:
         if target == "gpu-emu":
             cmds.append([dlc_run, model_path, "--target=gpu-emu",
-                         "--random-inputs=0", "--repeat", "1"] + freeze)
+                         "--random-inputs=0"] + freeze)
         else:
             cmds.append([dlc, model_path, "--target=" + target, "-q", "-o",
                          os.path.join(case_dir, "out-" +

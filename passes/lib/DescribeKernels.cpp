@@ -38,7 +38,7 @@ void describeOp(Operation *op, std::string &kind, std::string &strategy,
                 int64_t &flops, int64_t &bytes) {
   bytes = 0;
   for (Value v : op->getOperands())
-    bytes += dlc::staticBytes(v.getType());
+    bytes = dlc::saturatingAdd(bytes, dlc::staticBytes(v.getType()));
   flops = 0;
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
     int64_t iterations = dlc::staticIterations(linalgOp);
@@ -64,7 +64,7 @@ void describeOp(Operation *op, std::string &kind, std::string &strategy,
     } else {
       kind = "elementwise";
     }
-    flops = iterations * arith;
+    flops = dlc::saturatingMul(iterations, arith);
     strategy = "loops (LLVM-vectorized)";
     return;
   }

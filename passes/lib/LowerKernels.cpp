@@ -50,7 +50,8 @@ namespace {
 /// Arithmetic of a linalg op: its payload's ops times its iterations.
 int64_t flopsOf(Operation *op) {
   auto g = dyn_cast<linalg::GenericOp>(op);
-  return g ? dlc::payloadArith(g) * dlc::staticIterations(g) : 0;
+  return g ? dlc::saturatingMul(dlc::payloadArith(g), dlc::staticIterations(g))
+           : 0;
 }
 
 struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
@@ -68,9 +69,9 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
     std::string kind = group.getKind().str();
     int64_t bytes = 0;
     for (Value v : group.getInputs())
-      bytes += dlc::staticBytes(v.getType());
+      bytes = dlc::saturatingAdd(bytes, dlc::staticBytes(v.getType()));
     for (Value v : group.getResults())
-      bytes += dlc::staticBytes(v.getType());
+      bytes = dlc::saturatingAdd(bytes, dlc::staticBytes(v.getType()));
     // Inline the body before the group.
     Block &body = group.getBodyBlock();
     Operation *root = group.getRoot();
@@ -249,7 +250,7 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
 
     int64_t flops = 0;
     for (Operation *m : members)
-      flops += flopsOf(m);
+      flops = dlc::saturatingAdd(flops, flopsOf(m));
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(sizes);
     tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);

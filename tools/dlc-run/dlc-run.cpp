@@ -35,6 +35,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <unistd.h>
 #include <cmath>
 #include <cstring>
 
@@ -125,6 +126,23 @@ cl::list<std::string> keepFp32(
     "keep-fp32", cl::desc("ONNX nodes whose products stay f32"),
     cl::value_desc("NODE[,NODE...]"), cl::CommaSeparated,
     cl::cat(runCategory));
+
+/// The bytes of a model tensor, or an error when they do not fit in this
+/// machine's memory (the allocation would abort the process).
+Expected<size_t> hostBytes(const dlc_tensor_info &ti, const char *role) {
+  uint64_t n = dlc_dtype_size(ti.dtype), limit =
+      uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGE_SIZE));
+  for (int32_t d = 0; d < ti.rank; ++d)
+    if (ti.shape[d] < 0 || __builtin_mul_overflow(n, uint64_t(ti.shape[d]), &n))
+      n = UINT64_MAX;
+  if (n > limit)
+    return createStringError(inconvertibleErrorCode(),
+                             Twine(role) + " '" + ti.name + "' " +
+                                 shapeString(ArrayRef<int64_t>(
+                                     ti.shape, ti.shape + ti.rank)) +
+                                 " does not fit in this machine's memory");
+  return size_t(n);
+}
 
 /// Fills `t` with random values from `seed`: floats standard normal,
 /// integers and booleans 0 or 1 (valid token ids, masks and indices).
@@ -465,9 +483,9 @@ int main(int argc, char **argv) {
   if (randomInputs < -1)
     return fail("--random-inputs must be a seed >= 0");
   if (testDir.empty() && inputFiles.empty() && repeat <= 1 &&
-      saveOutputs.empty())
+      saveOutputs.empty() && randomInputs < 0)
     return fail("nothing to do: give --test-dir DIR, --input NAME=FILE, "
-                "--save-outputs DIR or --repeat N");
+                "--save-outputs DIR, --random-inputs SEED or --repeat N");
 
   mlir::DialectRegistry registry;
   dlc::codegen::registerCodegenDialects(registry);
@@ -654,10 +672,10 @@ int main(int argc, char **argv) {
       ordered[i].name = ti.name;
       ordered[i].dtype = ti.dtype;
       ordered[i].shape.assign(ti.shape, ti.shape + ti.rank);
-      int64_t n = 1;
-      for (int32_t d = 0; d < ti.rank; ++d)
-        n *= ti.shape[d];
-      ordered[i].bytes.assign(n * dlc_dtype_size(ti.dtype), 0);
+      auto bytes = hostBytes(ti, "input");
+      if (!bytes)
+        return fail(toString(bytes.takeError()));
+      ordered[i].bytes.assign(*bytes, 0);
       if (randomInputs >= 0) {
         // 16-bit floats: the float32 values, rounded.
         int32_t dtype = ordered[i].dtype;
@@ -681,10 +699,10 @@ int main(int argc, char **argv) {
     outputs[i].name = ti.name;
     outputs[i].dtype = ti.dtype;
     outputs[i].shape.assign(ti.shape, ti.shape + ti.rank);
-    int64_t n = 1;
-    for (int32_t d = 0; d < ti.rank; ++d)
-      n *= ti.shape[d];
-    outputs[i].bytes.assign(n * dlc_dtype_size(ti.dtype), 0);
+    auto bytes = hostBytes(ti, "output");
+    if (!bytes)
+      return fail(toString(bytes.takeError()));
+    outputs[i].bytes.assign(*bytes, 0);
   }
 
   dlc_device *dev = nullptr;

@@ -55,7 +55,6 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
 DLC_FLOAT_INT_BODY(AddBody, arith::AddFOp, arith::AddIOp, arith::AddIOp)
 DLC_FLOAT_INT_BODY(SubBody, arith::SubFOp, arith::SubIOp, arith::SubIOp)
 DLC_FLOAT_INT_BODY(MulBody, arith::MulFOp, arith::MulIOp, arith::MulIOp)
-DLC_FLOAT_INT_BODY(DivBody, arith::DivFOp, arith::DivSIOp, arith::DivUIOp)
 DLC_FLOAT_INT_BODY(MinBody, arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp)
 DLC_FLOAT_INT_BODY(MaxBody, arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp)
 DLC_FLOAT_INT_BODY(AndBody, arith::AndIOp, arith::AndIOp, arith::AndIOp)
@@ -63,6 +62,47 @@ DLC_FLOAT_INT_BODY(OrBody, arith::OrIOp, arith::OrIOp, arith::OrIOp)
 DLC_FLOAT_INT_BODY(XorBody, arith::XOrIOp, arith::XOrIOp, arith::XOrIOp)
 
 #undef DLC_FLOAT_INT_BODY
+
+/// An integer divisor that cannot trap: 1 where `d` is 0 (ONNX leaves
+/// integer division by zero undefined; x86 raises SIGFPE) or, signed, where
+/// x / d is INT_MIN / -1 (whose wrapped quotient INT_MIN is x / 1).
+/// `isZero` tells where d was 0.
+static Value safeDivisor(OpBuilder &b, Location loc, Value x, Value d,
+                         bool isUns, Value &isZero) {
+  Type t = d.getType();
+  unsigned width = t.getIntOrFloatBitWidth();
+  Value zero = constantScalar(b, loc, t, 0), one = constantScalar(b, loc, t, 1);
+  isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, zero);
+  Value bad = isZero;
+  if (!isUns && width > 1) {
+    Value min = arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(t, APInt::getSignedMinValue(width)));
+    Value minusOne = arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(t, APInt::getAllOnes(width)));
+    Value overflow = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, min),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, minusOne));
+    bad = arith::OrIOp::create(b, loc, bad, overflow);
+  }
+  return arith::SelectOp::create(b, loc, bad, one, d);
+}
+
+/// Division; an integer one by zero gives 0.
+struct DivBody {
+  template <typename OpTy>
+  static Value build(OpTy, OpBuilder &b, Location loc, ValueRange a,
+                     bool isUns) {
+    if (isa<FloatType>(a[0].getType()))
+      return arith::DivFOp::create(b, loc, a[0], a[1]);
+    Value isZero;
+    Value d = safeDivisor(b, loc, a[0], a[1], isUns, isZero);
+    Value q = isUns ? (Value)arith::DivUIOp::create(b, loc, a[0], d)
+                    : (Value)arith::DivSIOp::create(b, loc, a[0], d);
+    return arith::SelectOp::create(
+        b, loc, isZero, constantScalar(b, loc, q.getType(), 0), q);
+  }
+};
 
 struct PowBody {
   static Value build(graph::PowOp, OpBuilder &b, Location loc, ValueRange a,
@@ -459,9 +499,11 @@ struct PReluBody {
 struct ModBody {
   static Value build(graph::ModOp, OpBuilder &b, Location loc, ValueRange a,
                      bool isUns) {
+    Value isZero; // (x % 0 gives 0: x % 1)
+    Value d = safeDivisor(b, loc, a[0], a[1], isUns, isZero);
     if (isUns)
-      return arith::RemUIOp::create(b, loc, a[0], a[1]);
-    Value r = arith::RemSIOp::create(b, loc, a[0], a[1]);
+      return arith::RemUIOp::create(b, loc, a[0], d);
+    Value r = arith::RemSIOp::create(b, loc, a[0], d);
     Value zero = constantScalar(b, loc, r.getType(), 0);
     Value rNeg =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
@@ -481,9 +523,11 @@ struct FModBody {
                      bool isUns) {
     if (isa<FloatType>(a[0].getType()))
       return arith::RemFOp::create(b, loc, a[0], a[1]);
+    Value isZero; // (x % 0 gives 0: x % 1)
+    Value d = safeDivisor(b, loc, a[0], a[1], isUns, isZero);
     if (isUns)
-      return arith::RemUIOp::create(b, loc, a[0], a[1]);
-    return arith::RemSIOp::create(b, loc, a[0], a[1]);
+      return arith::RemUIOp::create(b, loc, a[0], d);
+    return arith::RemSIOp::create(b, loc, a[0], d);
   }
 };
 

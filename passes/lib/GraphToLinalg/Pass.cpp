@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "dlc/Passes/OpInfo.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 
@@ -34,6 +35,28 @@ struct ConvertGraphToLinalgPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+
+    // Tensors past what a 64-bit process can address (a model with absurd
+    // dimensions) stop here, with the node, before any size computation
+    // downstream can overflow.
+    constexpr int64_t kMaxTensorBytes = int64_t(1) << 46;
+    WalkResult tooLarge = module.walk([&](Operation *op) {
+      for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+        int64_t bytes = dlc::staticBytes(v.getType());
+        if (bytes <= kMaxTensorBytes)
+          continue;
+        std::string node = dlc::onnxNodeOf(op);
+        op->emitError() << (node.empty() ? "" : "node '" + node + "': ")
+                        << "a tensor of " << v.getType() << " ("
+                        << (bytes == INT64_MAX ? std::string("over 2^63")
+                                               : std::to_string(bytes))
+                        << " bytes) is larger than dlc supports (2^46 bytes)";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (tooLarge.wasInterrupted())
+      return signalPassFailure();
 
     // Record the original element types of the function boundary before
     // signatures become signless.

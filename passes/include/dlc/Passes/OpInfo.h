@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Location.h"
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 namespace dlc {
@@ -26,13 +27,27 @@ inline std::string onnxNodeOf(mlir::Operation *op) {
   return node;
 }
 
+/// a * b and a + b (non-negative), saturating at INT64_MAX: the estimates
+/// of a model with absurd shapes must not overflow.
+inline int64_t saturatingMul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+inline int64_t saturatingAdd(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
 /// Bytes of a statically shaped tensor or memref of ints or floats, else 0.
 inline int64_t staticBytes(mlir::Type t) {
   auto s = mlir::dyn_cast<mlir::ShapedType>(t);
   if (!s || !s.hasStaticShape() || !s.getElementType().isIntOrFloat())
     return 0;
-  return s.getNumElements() *
-         std::max<int64_t>(1, s.getElementType().getIntOrFloatBitWidth() / 8);
+  int64_t n = 1;
+  for (int64_t d : s.getShape())
+    n = saturatingMul(n, d);
+  return saturatingMul(
+      n, std::max<int64_t>(1, s.getElementType().getIntOrFloatBitWidth() / 8));
 }
 
 /// Arithmetic ops (arith, math; no constants or index casts) in one
@@ -51,7 +66,7 @@ inline int64_t payloadArith(mlir::linalg::GenericOp g) {
 inline int64_t staticIterations(mlir::linalg::LinalgOp op) {
   int64_t n = 1;
   for (int64_t r : op.getStaticLoopRanges())
-    n *= mlir::ShapedType::isDynamic(r) ? 1 : r;
+    n = saturatingMul(n, mlir::ShapedType::isDynamic(r) ? 1 : r);
   return n;
 }
 
