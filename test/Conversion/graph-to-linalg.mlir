@@ -166,15 +166,40 @@ func.func @sign_unsigned(%x: tensor<4xui8>) -> tensor<4xui8> {
 // -----
 
 // The floored remainder adds the divisor when the truncated remainder is
-// non-zero and its sign differs from the divisor's.
+// non-zero and its sign differs from the divisor's. The divisor is 1 where
+// it is 0 or the quotient is INT_MIN / -1, so that nothing traps.
 // CHECK-LABEL: func.func @mod_signed
 // CHECK: linalg.generic
 // CHECK: ^bb0(%[[A:.+]]: i32, %[[B:.+]]: i32, %{{.+}}: i32):
-// CHECK: %[[R:.+]] = arith.remsi %[[A]], %[[B]] : i32
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0 : i32
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1 : i32
+// CHECK: %[[ISZ:.+]] = arith.cmpi eq, %[[B]], %[[ZERO]] : i32
+// CHECK-DAG: %[[MIN:.+]] = arith.constant -2147483648 : i32
+// CHECK-DAG: %[[M1:.+]] = arith.constant -1 : i32
+// CHECK: %[[XMIN:.+]] = arith.cmpi eq, %[[A]], %[[MIN]] : i32
+// CHECK: %[[DM1:.+]] = arith.cmpi eq, %[[B]], %[[M1]] : i32
+// CHECK: %[[OVF:.+]] = arith.andi %[[XMIN]], %[[DM1]] : i1
+// CHECK: %[[BAD:.+]] = arith.ori %[[ISZ]], %[[OVF]] : i1
+// CHECK: %[[D:.+]] = arith.select %[[BAD]], %[[ONE]], %[[B]] : i32
+// CHECK: %[[R:.+]] = arith.remsi %[[A]], %[[D]] : i32
 // CHECK: %[[SUM:.+]] = arith.addi %[[R]], %[[B]] : i32
 // CHECK: arith.select %{{.+}}, %[[SUM]], %[[R]] : i32
 func.func @mod_signed(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
   %0 = graph.mod %x, %y : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// Integer division by zero gives 0 instead of a trap.
+// CHECK-LABEL: func.func @div_signed
+// CHECK: ^bb0(%[[A:.+]]: i32, %[[B:.+]]: i32, %{{.+}}: i32):
+// CHECK: %[[ISZ:.+]] = arith.cmpi eq, %[[B]], %{{.+}} : i32
+// CHECK: %[[D:.+]] = arith.select %{{.+}}, %{{.+}}, %[[B]] : i32
+// CHECK: %[[Q:.+]] = arith.divsi %[[A]], %[[D]] : i32
+// CHECK: arith.select %[[ISZ]], %{{.+}}, %[[Q]] : i32
+func.func @div_signed(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.div %x, %y : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
 
