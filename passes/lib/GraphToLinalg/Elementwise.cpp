@@ -79,10 +79,11 @@ static Value safeDivisor(OpBuilder &b, Location loc, Value x, Value d,
         b, loc, b.getIntegerAttr(t, APInt::getSignedMinValue(width)));
     Value minusOne = arith::ConstantOp::create(
         b, loc, b.getIntegerAttr(t, APInt::getAllOnes(width)));
-    Value overflow = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, min),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, minusOne));
+    Value xMin =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, min);
+    Value dMinusOne =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, minusOne);
+    Value overflow = arith::AndIOp::create(b, loc, xMin, dMinusOne);
     bad = arith::OrIOp::create(b, loc, bad, overflow);
   }
   return arith::SelectOp::create(b, loc, bad, one, d);
