@@ -46,6 +46,7 @@ const OpTable &OpTable::get() {
     registerShapeOps(t);
     registerReductionOps(t);
     registerCompositeOps(t);
+    registerNormalizationOps(t);
     return t;
   }();
   return table;

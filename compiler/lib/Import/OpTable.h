@@ -48,6 +48,7 @@ void registerNNOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerCompositeOps(OpTable &table);
+void registerNormalizationOps(OpTable &table);
 
 } // namespace dlc
 

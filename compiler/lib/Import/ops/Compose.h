@@ -47,6 +47,12 @@ mlir::Value positions(NodeImporter &n, int64_t rank, int64_t axis,
 mlir::FailureOr<mlir::Value> gatherElements(NodeImporter &n, mlir::Value data,
                                             mlir::Value indices, int64_t axis);
 
+/// The Mean and InvStdDev outputs of LayerNormalization over the
+/// dimensions from `axis` on, kept as size 1 (NormalizationOps.cpp).
+mlir::FailureOr<std::pair<mlir::Value, mlir::Value>>
+layerNormStats(NodeImporter &n, mlir::Value input, int64_t axis,
+               double epsilon);
+
 } // namespace dlc::compose
 
 #endif // DLC_COMPILER_IMPORT_OPS_COMPOSE_H
