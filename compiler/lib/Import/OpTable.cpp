@@ -47,6 +47,7 @@ const OpTable &OpTable::get() {
     registerReductionOps(t);
     registerCompositeOps(t);
     registerNormalizationOps(t);
+    registerLossOps(t);
     return t;
   }();
   return table;

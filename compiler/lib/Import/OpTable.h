@@ -49,6 +49,7 @@ void registerShapeOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerCompositeOps(OpTable &table);
 void registerNormalizationOps(OpTable &table);
+void registerLossOps(OpTable &table);
 
 } // namespace dlc
 
