@@ -48,6 +48,7 @@ const OpTable &OpTable::get() {
     registerCompositeOps(t);
     registerNormalizationOps(t);
     registerLossOps(t);
+    registerAttentionOps(t);
     return t;
   }();
   return table;

@@ -50,6 +50,7 @@ void registerReductionOps(OpTable &table);
 void registerCompositeOps(OpTable &table);
 void registerNormalizationOps(OpTable &table);
 void registerLossOps(OpTable &table);
+void registerAttentionOps(OpTable &table);
 
 } // namespace dlc
 
