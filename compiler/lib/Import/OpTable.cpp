@@ -46,6 +46,9 @@ const OpTable &OpTable::get() {
     registerShapeOps(t);
     registerReductionOps(t);
     registerCompositeOps(t);
+    registerNormalizationOps(t);
+    registerLossOps(t);
+    registerAttentionOps(t);
     return t;
   }();
   return table;

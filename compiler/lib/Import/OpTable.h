@@ -48,6 +48,9 @@ void registerNNOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerCompositeOps(OpTable &table);
+void registerNormalizationOps(OpTable &table);
+void registerLossOps(OpTable &table);
+void registerAttentionOps(OpTable &table);
 
 } // namespace dlc
 

@@ -3,51 +3,31 @@
 // ONNX ops without a graph op of their own: EyeLike (a constant, the input's
 // shape being static), DepthToSpace and SpaceToDepth (reshape, transpose,
 // reshape), OneHot (a comparison of the indices with the positions along
-// the new axis) and Hardmax (ArgMax compared with the positions).
+// the new axis), Hardmax (ArgMax compared with the positions),
+// GatherElements (a Gather from the flattened data at the flat offsets),
+// Swish (x * sigmoid(alpha * x)) and CumProd (a product over a second copy
+// of the axis, the factors outside each prefix replaced by 1).
 //
 //===----------------------------------------------------------------------===//
 
 #include "../OpTable.h"
 #include "../TensorImport.h"
+#include "Compose.h"
 
 #include "dlc/Dialect/Graph/GraphUtils.h"
 #include "llvm/Support/Error.h"
 
 using namespace mlir;
 using namespace dlc;
+using namespace dlc::compose;
 
 namespace {
-
-LogicalResult setCreated(NodeImporter &n, FailureOr<Value> v) {
-  return failed(v) ? failure() : n.setResult(*v);
-}
 
 /// A constant element of `element` (float, integer or bool) equal to `v`.
 Attribute elementAttr(Type element, int64_t v) {
   if (auto f = dyn_cast<FloatType>(element))
     return FloatAttr::get(f, static_cast<double>(v));
   return IntegerAttr::get(element, v);
-}
-
-/// An i64 constant of rank `rank` holding 0..size-1 along `axis` (every
-/// other dimension 1).
-Value positions(NodeImporter &n, int64_t rank, int64_t axis, int64_t size) {
-  SmallVector<int64_t> shape(rank, 1);
-  shape[axis] = size;
-  SmallVector<int64_t> values(size);
-  for (int64_t i = 0; i < size; ++i)
-    values[i] = i;
-  auto type = RankedTensorType::get(shape, n.builder().getI64Type());
-  return n.constant(DenseElementsAttr::get(type, ArrayRef<int64_t>(values)));
-}
-
-FailureOr<Value> reshape(NodeImporter &n, Value v, ArrayRef<int64_t> shape) {
-  auto type = cast<RankedTensorType>(v.getType());
-  return n.create<graph::ReshapeOp>(v, {}, TypeRange{type.clone(shape)});
-}
-
-FailureOr<Value> transpose(NodeImporter &n, Value v, ArrayRef<int64_t> perm) {
-  return n.create<graph::TransposeOp>(v, {n.i64ArrayAttr("perm", perm)});
 }
 
 LogicalResult importEyeLike(NodeImporter &n) {
@@ -252,6 +232,87 @@ LogicalResult importHardmax(NodeImporter &n) {
   return setCreated(n, y);
 }
 
+LogicalResult importGatherElements(NodeImporter &n) {
+  FailureOr<int64_t> axis = n.getInt("axis", 0);
+  if (failed(axis) || failed(n.checkInputCount(2, 2)))
+    return failure();
+  int64_t rank = n.inputType(0).getRank();
+  if (rank == 0)
+    return n.emitError() << "GatherElements data must have rank >= 1";
+  FailureOr<int64_t> norm = graph::normalizeAxis(n.loc(), *axis, rank);
+  if (failed(norm))
+    return failure();
+  return setCreated(n, gatherElements(n, n.input(0), n.input(1), *norm));
+}
+
+LogicalResult importSwish(NodeImporter &n) {
+  FailureOr<double> alpha = n.getFloat("alpha", 1.0);
+  if (failed(alpha) || failed(n.checkInputCount(1, 1)))
+    return failure();
+  RankedTensorType in = n.inputType(0);
+  if (!isa<FloatType>(in.getElementType()))
+    return n.emitError() << "Swish input element type " << in.getElementType()
+                         << " is not supported";
+  FailureOr<Value> v = n.create<graph::MulOp>(
+      ValueRange{n.input(0), n.scalarConstant(in.getElementType(), *alpha)});
+  if (succeeded(v))
+    v = n.create<graph::SigmoidOp>(*v);
+  if (succeeded(v))
+    v = n.create<graph::MulOp>(ValueRange{n.input(0), *v});
+  return setCreated(n, v);
+}
+
+/// CumProd along `axis` (size L): x unsqueezed to (..., 1, L, ...) so that
+/// dimension axis + 1 runs over the factors j; where(take(i, j), x, 1)
+/// broadcast to (..., L, L, ...) and multiplied along axis + 1, take being
+/// j <= i (j < i exclusive; j >= i / j > i reversed).
+LogicalResult importCumProd(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axisValue = n.constantInts(1, "axis");
+  FailureOr<int64_t> exclusive = n.getInt("exclusive", 0);
+  FailureOr<int64_t> reverse = n.getInt("reverse", 0);
+  if (failed(axisValue) || failed(exclusive) || failed(reverse))
+    return failure();
+  RankedTensorType in = n.inputType(0);
+  Type e = in.getElementType();
+  if (e.isInteger(1))
+    return n.emitError() << "CumProd input must be numeric, got bool";
+  if (axisValue->size() != 1)
+    return n.emitError() << "input 'axis' must hold one value, got "
+                         << axisValue->size();
+  int64_t rank = in.getRank();
+  if (rank == 0)
+    return n.emitError() << "CumProd input must have rank >= 1";
+  FailureOr<int64_t> norm =
+      graph::normalizeAxis(n.loc(), axisValue->front(), rank);
+  if (failed(norm))
+    return failure();
+  int64_t axis = *norm, len = in.getDimSize(axis);
+  if (len > 4096)
+    return n.emitError() << "CumProd along an axis of " << len
+                         << " elements is not supported (at most 4096)";
+  SmallVector<int64_t> maskShape(rank + 1, 1);
+  maskShape[axis] = len;
+  maskShape[axis + 1] = len;
+  SmallVector<bool> take;
+  for (int64_t i = 0; i < len; ++i)
+    for (int64_t j = 0; j < len; ++j)
+      take.push_back(*reverse ? (*exclusive ? j > i : j >= i)
+                              : (*exclusive ? j < i : j <= i));
+  Value mask = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get(maskShape, n.builder().getI1Type()),
+      ArrayRef<bool>(take)));
+  FailureOr<Value> x = n.create<graph::UnsqueezeOp>(
+      n.input(0), {n.i64ArrayAttr("axes", {axis})});
+  if (succeeded(x))
+    x = n.create<graph::WhereOp>(ValueRange{mask, *x, n.scalarConstant(e, 1)});
+  if (succeeded(x))
+    x = n.create<graph::ReduceProdOp>(*x, {n.i64ArrayAttr("axes", {axis + 1}),
+                                           n.boolAttr("keepdims", false)});
+  return setCreated(n, x);
+}
+
 } // namespace
 
 void dlc::registerCompositeOps(OpTable &t) {
@@ -260,4 +321,7 @@ void dlc::registerCompositeOps(OpTable &t) {
   t.add("SpaceToDepth", 1, kMaxOpset, importSpaceToDepth);
   t.add("OneHot", 9, kMaxOpset, importOneHot);
   t.add("Hardmax", 1, kMaxOpset, importHardmax);
+  t.add("GatherElements", 11, kMaxOpset, importGatherElements);
+  t.add("Swish", 24, kMaxOpset, importSwish);
+  t.add("CumProd", 26, kMaxOpset, importCumProd);
 }

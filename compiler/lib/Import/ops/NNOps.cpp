@@ -1,6 +1,7 @@
 //===- NNOps.cpp - ONNX matmul, convolution, pooling, ... -----------------===//
 //
-// MatMul, Gemm, Conv, ConvTranspose, the pools, the normalizations, Einsum
+// MatMul, Gemm, Conv, ConvTranspose, the pools (LpPool as an AveragePool of
+// |x|^p), BatchNormalization, InstanceNormalization, LayerNormalization, Einsum
 // and Resize. The handlers resolve ONNX's defaults, auto_pad, kernel shapes
 // from the weights and omitted optional operands, so that the graph ops
 // carry explicit attributes only.
@@ -8,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "../OpTable.h"
+#include "Compose.h"
 #include "dlc/Dialect/Graph/GraphUtils.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -270,6 +272,48 @@ LogicalResult importPool(NodeImporter &n) {
   return setCreated(n, n.create<OpTy>(n.input(0), attrs));
 }
 
+/// LpPool: (sum over the window of |x|^p)^(1/p), the sum being an
+/// AveragePool that counts the padding times the window's size.
+LogicalResult importLpPool(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)) || failed(requireFloat(n, 1)))
+    return failure();
+  RankedTensorType x = n.inputType(0);
+  if (x.getRank() < 3)
+    return n.emitError() << "LpPool needs an input of rank >= 3, got "
+                         << x.getRank();
+  size_t spatial = x.getRank() - 2;
+  FailureOr<Window> w =
+      readWindow(n, spatial, x.getShape().drop_front(2), std::nullopt);
+  FailureOr<int64_t> ceil = n.getInt("ceil_mode", 0);
+  FailureOr<int64_t> p = n.getInt("p", 2);
+  if (failed(w) || failed(ceil) || failed(p))
+    return failure();
+  if (*ceil)
+    return n.emitError() << "LpPool ceil_mode is not supported";
+  if (*p < 1 || *p > 64)
+    return n.emitError() << "LpPool p must be in [1, 64], got " << *p;
+  double count = 1;
+  for (int64_t k : w->kernel)
+    count *= double(k);
+  Type e = x.getElementType();
+  FailureOr<Value> v = n.create<graph::AbsOp>(n.input(0));
+  if (succeeded(v) && *p != 1)
+    v = n.create<graph::PowOp>(ValueRange{*v, n.scalarConstant(e, *p)});
+  if (succeeded(v))
+    v = n.create<graph::AveragePoolOp>(
+        *v, {n.i64ArrayAttr("kernel_shape", w->kernel),
+             n.i64ArrayAttr("strides", w->strides),
+             n.i64ArrayAttr("dilations", w->dilations),
+             n.i64ArrayAttr("pads", w->pads), n.boolAttr("ceil_mode", false),
+             n.boolAttr("count_include_pad", true)});
+  if (succeeded(v))
+    v = n.create<graph::MulOp>(ValueRange{*v, n.scalarConstant(e, count)});
+  if (succeeded(v) && *p != 1)
+    v = n.create<graph::PowOp>(
+        ValueRange{*v, n.scalarConstant(e, 1.0 / double(*p))});
+  return setCreated(n, v);
+}
+
 /// GlobalAveragePool / GlobalMaxPool are reductions over the spatial
 /// dimensions that keep them as size 1.
 template <typename ReduceOp>
@@ -320,8 +364,7 @@ LogicalResult importInstanceNorm(NodeImporter &n) {
 }
 
 LogicalResult importLayerNorm(NodeImporter &n) {
-  if (failed(n.checkInputCount(2, 3)) || failed(requireFloat(n, 3)) ||
-      failed(onlyFirstOutput(n, "Mean/InvStdDev")))
+  if (failed(n.checkInputCount(2, 3)) || failed(requireFloat(n, 3)))
     return failure();
   FailureOr<int64_t> axis = n.getInt("axis", -1);
   FailureOr<double> eps = n.getFloat("epsilon", 1e-5);
@@ -335,10 +378,23 @@ LogicalResult importLayerNorm(NodeImporter &n) {
   Value bias = n.hasInput(2)
                    ? n.input(2)
                    : n.scalarConstant(n.inputType(0).getElementType(), 0);
-  return setCreated(n, n.create<graph::LayerNormOp>(
-                           ValueRange{n.input(0), n.input(1), bias},
-                           {n.i64Attr("axis", *norm),
-                            n.f32Attr("epsilon", *eps)}));
+  FailureOr<Value> y = n.create<graph::LayerNormOp>(
+      ValueRange{n.input(0), n.input(1), bias},
+      {n.i64Attr("axis", *norm), n.f32Attr("epsilon", *eps)});
+  if (failed(y))
+    return failure();
+  if (!compose::wantsOutput(n, 1) && !compose::wantsOutput(n, 2))
+    return n.setResult(*y);
+  // Mean and InvStdDev: the statistics again, as their own reductions.
+  if (*stash != 1)
+    return n.emitError() << "LayerNormalization stash_type " << *stash
+                         << " is not supported with the Mean/InvStdDev "
+                            "outputs (only 1, float32)";
+  FailureOr<std::pair<Value, Value>> stats =
+      compose::layerNormStats(n, n.input(0), *norm, *eps);
+  if (failed(stats))
+    return failure();
+  return n.setResults({*y, stats->first, stats->second});
 }
 
 LogicalResult importEinsum(NodeImporter &n) {
@@ -521,6 +577,7 @@ void dlc::registerNNOps(OpTable &t) {
   t.add("ConvTranspose", 1, kMaxOpset, importConvTranspose);
   t.add("MaxPool", 1, kMaxOpset, importPool<graph::MaxPoolOp>);
   t.add("AveragePool", 1, kMaxOpset, importPool<graph::AveragePoolOp>);
+  t.add("LpPool", 2, kMaxOpset, importLpPool);
   t.add("GlobalAveragePool", 1, kMaxOpset,
         importGlobalPool<graph::ReduceMeanOp>);
   t.add("GlobalMaxPool", 1, kMaxOpset, importGlobalPool<graph::ReduceMaxOp>);
