@@ -113,8 +113,31 @@ struct ClipBody {
 struct CastBody {
   static Value build(graph::CastOp op, OpBuilder &b, Location loc,
                      ValueRange a, bool) {
+    CastMode mode;
+    mode.saturate = op.getSaturate().value_or(true);
+    StringRef round = op.getRoundMode().value_or("up");
+    mode.round = round == "down"      ? CastMode::Round::Down
+                 : round == "nearest" ? CastMode::Round::Nearest
+                                      : CastMode::Round::Up;
     return castScalar(b, loc, a[0], op.getInput().getType().getElementType(),
-                      op.getType().getElementType());
+                      op.getType().getElementType(), mode);
+  }
+};
+
+/// Same-width reinterpretation on signless types; bool is its byte.
+struct BitCastBody {
+  static Value build(graph::BitCastOp op, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Type to = signless(op.getType().getElementType());
+    Type from = a[0].getType();
+    if (from == to)
+      return a[0];
+    if (from.isInteger(1))
+      return arith::ExtUIOp::create(b, loc, to, a[0]);
+    if (to.isInteger(1))
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, a[0],
+                                   constantScalar(b, loc, from, 0));
+    return arith::BitcastOp::create(b, loc, to, a[0]);
   }
 };
 
@@ -526,6 +549,7 @@ void dlc::graph_to_linalg::populateGraphToLinalgElementwisePatterns(
       ElementwisePattern<graph::WhereOp, WhereBody>,
       ElementwisePattern<graph::ClipOp, ClipBody>,
       ElementwisePattern<graph::CastOp, CastBody>,
+      ElementwisePattern<graph::BitCastOp, BitCastBody>,
       ElementwisePattern<graph::ReluOp, ReluBody>,
       ElementwisePattern<graph::NegOp, NegBody>,
       ElementwisePattern<graph::AbsOp, AbsBody>,
