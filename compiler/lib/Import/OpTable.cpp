@@ -46,6 +46,8 @@ const OpTable &OpTable::get() {
     registerShapeOps(t);
     registerReductionOps(t);
     registerCompositeOps(t);
+    registerQuantizeOps(t);
+    registerQLinearOps(t);
     return t;
   }();
   return table;

@@ -48,6 +48,8 @@ void registerNNOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerCompositeOps(OpTable &table);
+void registerQuantizeOps(OpTable &table);
+void registerQLinearOps(OpTable &table);
 
 } // namespace dlc
 
