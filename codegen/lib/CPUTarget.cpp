@@ -162,8 +162,8 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
                       bool isInput) -> Expected<TensorSignature> {
     // An empty input nothing reads (CastLike's 'like' gives only its type)
     // needs no buffer.
-    bool unusedInput = isInput && !fn.isExternal() &&
-                       fn.getArgument(index).use_empty();
+    bool unusedInput =
+        isInput && !fn.isExternal() && fn.getArgument(index).use_empty();
     auto tensor = dyn_cast<RankedTensorType>(t);
     TensorSignature ts;
     auto nameAttr = attrs ? attrs.getAs<StringAttr>("graph.name") : nullptr;

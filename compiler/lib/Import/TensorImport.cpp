@@ -21,9 +21,8 @@ static Error makeError(const Twine &message) {
 
 std::string onnxTypeName(int32_t onnxType) {
   static const char *const newer[] = {
-      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
-      "UINT4",        "INT4",           "FLOAT4E2M1", "FLOAT8E8M0",
-      "UINT2",        "INT2"};
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",
+      "INT4",         "FLOAT4E2M1",     "FLOAT8E8M0", "UINT2",          "INT2"};
   if (onnxType >= kOnnxFloat8E4M3FN && onnxType <= kOnnxInt2)
     return newer[onnxType - kOnnxFloat8E4M3FN];
   if (TP::DataType_IsValid(onnxType))
@@ -109,8 +108,8 @@ static DenseElementsAttr unpackSubByte(RankedTensorType type,
   SmallVector<APInt> values;
   values.reserve(count);
   for (int64_t i = 0; i < count; ++i) {
-    unsigned bits = (bytes[i / perByte] >> ((i % perByte) * width)) &
-                    ((1u << width) - 1);
+    unsigned bits =
+        (bytes[i / perByte] >> ((i % perByte) * width)) & ((1u << width) - 1);
     values.push_back(APInt(width, bits));
   }
   if (auto f = dyn_cast<FloatType>(element)) {
@@ -133,8 +132,9 @@ static Expected<DenseElementsAttr> fromRaw(RankedTensorType type,
                        Twine(expected) + " (packed, " + Twine(perByte) +
                        " elements a byte)");
     return unpackSubByte(
-        type, ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
-                                bytes.size()),
+        type,
+        ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
+                          bytes.size()),
         count);
   }
   uint64_t expected = uint64_t(count) * rawElementBytes(element);

@@ -136,8 +136,8 @@ Value decodeStorage(OpBuilder &b, Location loc, Value x, Type storage);
 /// The container of a value of decodedType(storage).
 Value encodeStorage(OpBuilder &b, Location loc, Value v, Type storage,
                     const CastMode &mode);
-Value castStorageScalar(OpBuilder &b, Location loc, Value x, Type from,
-                        Type to, const CastMode &mode);
+Value castStorageScalar(OpBuilder &b, Location loc, Value x, Type from, Type to,
+                        const CastMode &mode);
 Value addF(OpBuilder &b, Location l, Value x, Value y);
 Value mulF(OpBuilder &b, Location l, Value x, Value y);
 

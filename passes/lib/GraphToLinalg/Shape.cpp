@@ -30,9 +30,8 @@ struct ConstantPattern : OpConversionPattern<graph::ConstantOp> {
       dense = dense.bitcast(to);
     } else if (auto f = dyn_cast<DenseFPElementsAttr>(dense)) {
       // float4 into its i8 container: the bits.
-      dense = f.mapValues(to, [](const APFloat &v) {
-        return v.bitcastToAPInt().zext(8);
-      });
+      dense = f.mapValues(
+          to, [](const APFloat &v) { return v.bitcastToAPInt().zext(8); });
     } else if (auto i = dyn_cast<DenseIntElementsAttr>(dense)) {
       // 4-bit and 2-bit integers into i8 containers.
       dense = i.mapValues(to, [](const APInt &v) { return v.zext(8); });

@@ -54,11 +54,15 @@ struct Ints {
   Value c(int64_t v) {
     return arith::ConstantOp::create(b, loc, IntegerAttr::get(i32, v));
   }
-  Value shl(Value x, int64_t s) { return arith::ShLIOp::create(b, loc, x, c(s)); }
+  Value shl(Value x, int64_t s) {
+    return arith::ShLIOp::create(b, loc, x, c(s));
+  }
   Value shr(Value x, int64_t s) {
     return arith::ShRUIOp::create(b, loc, x, c(s));
   }
-  Value band(Value x, int64_t m) { return arith::AndIOp::create(b, loc, x, c(m)); }
+  Value band(Value x, int64_t m) {
+    return arith::AndIOp::create(b, loc, x, c(m));
+  }
   Value bor(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value eq(Value x, int64_t v) {
@@ -81,8 +85,8 @@ struct Ints {
 /// The f32 value of a small-float code (an i8 container).
 Value decodeFloat(OpBuilder &b, Location loc, Value x8, const SmallFloat &f) {
   Ints I{b, loc, b.getI32Type()};
-  Value c = I.band(arith::ExtUIOp::create(b, loc, I.i32, x8),
-                   (1 << f.width) - 1);
+  Value c =
+      I.band(arith::ExtUIOp::create(b, loc, I.i32, x8), (1 << f.width) - 1);
   if (f.kind == SmallFloat::E8M0) {
     Value normal = I.f32(I.shl(c, 23));
     Value value = I.sel(I.eq(c, 0), I.f32(I.c(0x00400000)), normal);
@@ -92,8 +96,8 @@ Value decodeFloat(OpBuilder &b, Location loc, Value x8, const SmallFloat &f) {
   Value e = I.band(I.shr(c, f.man), (1 << f.exp) - 1);
   Value m = I.band(c, (1 << f.man) - 1);
   Value normalBits =
-      I.bor(I.shl(sign, 31),
-            I.bor(I.shl(I.add(e, I.c(127 - f.bias)), 23), I.shl(m, 23 - f.man)));
+      I.bor(I.shl(sign, 31), I.bor(I.shl(I.add(e, I.c(127 - f.bias)), 23),
+                                   I.shl(m, 23 - f.man)));
   Value sub = arith::MulFOp::create(
       b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), m),
       I.fc(std::ldexp(1.0, 1 - f.bias - int(f.man))));
@@ -122,8 +126,7 @@ Value encodeFloat(OpBuilder &b, Location loc, Value v, const SmallFloat &f,
                   const CastMode &mode) {
   Ints I{b, loc, b.getI32Type()};
   Value u = arith::BitcastOp::create(b, loc, I.i32, v);
-  Value isNan =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
   Value a = I.band(u, 0x7FFFFFFF);
   Value code;
   if (f.kind == SmallFloat::E8M0) {
@@ -131,8 +134,8 @@ Value encodeFloat(OpBuilder &b, Location loc, Value v, const SmallFloat &f,
     Value mant = I.band(a, 0x7FFFFF);
     Value ext = I.c(0);
     if (mode.round == CastMode::Round::Up)
-      ext = arith::ExtUIOp::create(
-          b, loc, I.i32, I.cmp(arith::CmpIPredicate::ne, mant, 0));
+      ext = arith::ExtUIOp::create(b, loc, I.i32,
+                                   I.cmp(arith::CmpIPredicate::ne, mant, 0));
     else if (mode.round == CastMode::Round::Nearest)
       ext = arith::ExtUIOp::create(
           b, loc, I.i32, I.cmp(arith::CmpIPredicate::uge, mant, 0x400000));
@@ -146,8 +149,8 @@ Value encodeFloat(OpBuilder &b, Location loc, Value v, const SmallFloat &f,
   // Normal numbers: round the f32 mantissa to `man` bits (ties to even)
   // and rebias the exponent.
   unsigned shift = 23 - f.man;
-  Value r = I.add(a, I.add(I.c((1 << (shift - 1)) - 1),
-                           I.band(I.shr(a, shift), 1)));
+  Value r =
+      I.add(a, I.add(I.c((1 << (shift - 1)) - 1), I.band(I.shr(a, shift), 1)));
   Value normal = arith::SubIOp::create(b, loc, I.shr(r, shift),
                                        I.c((127 - f.bias) << f.man));
   // Subnormals (below the smallest normal 2^(1-bias)): a multiple of the
@@ -164,17 +167,15 @@ Value encodeFloat(OpBuilder &b, Location loc, Value v, const SmallFloat &f,
                      : f.kind == SmallFloat::IEEE  ? 0x7E
                      : f.kind == SmallFloat::NoNaN ? 0x8
                                                    : 0x7F;
-  unsigned overflow = mode.saturate || f.kind == SmallFloat::NoNaN
-                          ? f.maxCode
-                      : f.kind == SmallFloat::IEEE ? 0x7C
-                                                   : nanCode;
+  unsigned overflow = mode.saturate || f.kind == SmallFloat::NoNaN ? f.maxCode
+                      : f.kind == SmallFloat::IEEE                 ? 0x7C
+                                                                   : nanCode;
   Value over = I.cmp(arith::CmpIPredicate::sgt, code, f.maxCode);
   code = I.sel(over, I.c(overflow), code);
   Value signed_ = I.bor(code, I.shl(sign, f.width - 1));
   if (f.kind == SmallFloat::FNUZ) {
     // No negative zero; the overflow NaN carries no sign either.
-    Value plain = arith::OrIOp::create(b, loc, I.eq(code, 0),
-                                       I.eq(code, 0x80));
+    Value plain = arith::OrIOp::create(b, loc, I.eq(code, 0), I.eq(code, 0x80));
     signed_ = I.sel(plain, code, signed_);
   }
   code = I.sel(isNan, I.c(nanCode), signed_);
@@ -222,13 +223,12 @@ Value encodeStorage(OpBuilder &b, Location loc, Value v, Type storage,
   if (storage.isUnsignedInteger())
     r = I.band(v, (1 << width) - 1);
   else
-    r = arith::ShRSIOp::create(b, loc, I.shl(v, 32 - width),
-                               I.c(32 - width));
+    r = arith::ShRSIOp::create(b, loc, I.shl(v, 32 - width), I.c(32 - width));
   return arith::TruncIOp::create(b, loc, b.getI8Type(), r);
 }
 
-Value castStorageScalar(OpBuilder &b, Location loc, Value x, Type from,
-                        Type to, const CastMode &mode) {
+Value castStorageScalar(OpBuilder &b, Location loc, Value x, Type from, Type to,
+                        const CastMode &mode) {
   Value v = x;
   Type vType = from;
   if (isStorageElement(from)) {

@@ -223,8 +223,7 @@ FailureOr<Value> castTo(NodeImporter &n, Value value, Type element,
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getElementType() == element)
     return value;
-  return n.create<graph::CastOp>(value, attrs,
-                                 TypeRange{type.clone(element)});
+  return n.create<graph::CastOp>(value, attrs, TypeRange{type.clone(element)});
 }
 
 /// Cast's saturate (opset 19) and round_mode (opset 25) attributes.
@@ -289,8 +288,8 @@ LogicalResult importBitCast(NodeImporter &n) {
   RankedTensorType in = n.inputType(0);
   if (in.getElementType() == *element)
     return n.setResult(n.input(0));
-  FailureOr<Value> v = n.create<graph::BitCastOp>(
-      n.input(0), {}, TypeRange{in.clone(*element)});
+  FailureOr<Value> v =
+      n.create<graph::BitCastOp>(n.input(0), {}, TypeRange{in.clone(*element)});
   return failed(v) ? failure() : n.setResult(*v);
 }
 

@@ -195,16 +195,13 @@ FailureOr<Value> centeredF64(NodeImporter &n, size_t i, size_t zp,
     return v;
   RankedTensorType zt = n.inputType(zp);
   if (zt.getElementType() != type.getElementType())
-    return n.emitError() << what << " has element type "
-                         << zt.getElementType() << ", but its operand has "
-                         << type.getElementType();
+    return n.emitError() << what << " has element type " << zt.getElementType()
+                         << ", but its operand has " << type.getElementType();
   Value z = n.input(zp);
   SmallVector<int64_t> shape;
   if (zt.getNumElements() != 1) {
-    if (perChannel == 0 || zt.getRank() != 1 ||
-        zt.getDimSize(0) != perChannel)
-      return n.emitError() << what << " of type " << zt
-                           << " must be a scalar"
+    if (perChannel == 0 || zt.getRank() != 1 || zt.getDimSize(0) != perChannel)
+      return n.emitError() << what << " of type " << zt << " must be a scalar"
                            << (perChannel ? " or 1-D with one value per "
                                             "output channel"
                                           : "");
@@ -239,11 +236,11 @@ FailureOr<Value> integerConv(NodeImporter &n, size_t x, size_t xzp, size_t w,
       RankedTensorType::get({wt.getDimSize(0)}, n.builder().getF64Type());
   Value bias = n.constant(DenseElementsAttr::get(
       biasType, FloatAttr::get(biasType.getElementType(), 0.0)));
-  return n.create<graph::ConvOp>(
-      ValueRange{*xc, *wc, bias},
-      {n.i64ArrayAttr("strides", win->strides),
-       n.i64ArrayAttr("dilations", win->dilations),
-       n.i64ArrayAttr("pads", win->pads), n.i64Attr("group", *group)});
+  return n.create<graph::ConvOp>(ValueRange{*xc, *wc, bias},
+                                 {n.i64ArrayAttr("strides", win->strides),
+                                  n.i64ArrayAttr("dilations", win->dilations),
+                                  n.i64ArrayAttr("pads", win->pads),
+                                  n.i64Attr("group", *group)});
 }
 
 LogicalResult importConvInteger(NodeImporter &n) {
@@ -253,8 +250,9 @@ LogicalResult importConvInteger(NodeImporter &n) {
   if (failed(y))
     return failure();
   auto t = cast<RankedTensorType>(y->getType());
-  return setCreated(n, n.create<graph::CastOp>(
-                           *y, {}, TypeRange{t.clone(n.builder().getI32Type())}));
+  return setCreated(
+      n, n.create<graph::CastOp>(*y, {},
+                                 TypeRange{t.clone(n.builder().getI32Type())}));
 }
 
 /// A scale or zero point of the output: a scalar or one per channel,
@@ -277,8 +275,8 @@ FailureOr<Value> outputParam(NodeImporter &n, size_t i, StringRef what,
   if (failed(r))
     return failure();
   auto rt = cast<RankedTensorType>(r->getType());
-  return n.create<graph::CastOp>(
-      *r, {}, TypeRange{rt.clone(n.builder().getF64Type())});
+  return n.create<graph::CastOp>(*r, {},
+                                 TypeRange{rt.clone(n.builder().getF64Type())});
 }
 
 LogicalResult importQLinearConv(NodeImporter &n) {

@@ -78,8 +78,8 @@ FailureOr<Value> broadcastParam(NodeImporter &n, Value param, StringRef what,
   if (blockSize < 0 || type.getRank() != rank)
     return bad();
   for (int64_t d = 0; d < rank; ++d) {
-    int64_t want = d == axis ? (length + blockSize - 1) / blockSize
-                             : x.getDimSize(d);
+    int64_t want =
+        d == axis ? (length + blockSize - 1) / blockSize : x.getDimSize(d);
     if (type.getDimSize(d) != want)
       return bad();
   }
@@ -89,8 +89,7 @@ FailureOr<Value> broadcastParam(NodeImporter &n, Value param, StringRef what,
   auto indexType = RankedTensorType::get({length}, n.builder().getI64Type());
   Value indices =
       n.constant(DenseElementsAttr::get(indexType, ArrayRef<int64_t>(index)));
-  return n.create<graph::GatherOp>({param, indices},
-                                   {n.i64Attr("axis", axis)});
+  return n.create<graph::GatherOp>({param, indices}, {n.i64Attr("axis", axis)});
 }
 
 /// The axis (normalized) and block_size attributes, checked against x.
@@ -126,20 +125,21 @@ LogicalResult importDequantizeLinear(NodeImporter &n) {
     if (*dtype != 0) {
       llvm::Expected<Type> t = convertElementType(n.context(), int32_t(*dtype));
       if (!t)
-        return n.emitError() << "output_dtype: " << llvm::toString(t.takeError());
+        return n.emitError()
+               << "output_dtype: " << llvm::toString(t.takeError());
       outElement = *t;
     }
   }
   if (n.hasInput(2) && n.inputType(2).getElementType() != x.getElementType())
     return n.emitError() << "x_zero_point has element type "
-                         << n.inputType(2).getElementType()
-                         << ", but x has " << x.getElementType();
+                         << n.inputType(2).getElementType() << ", but x has "
+                         << x.getElementType();
   FailureOr<Value> v = castTo(n, n.input(0), f32);
   if (failed(v))
     return failure();
   if (n.hasInput(2)) {
-    FailureOr<Value> zp = broadcastParam(n, n.input(2), "x_zero_point", x,
-                                         ab->first, ab->second);
+    FailureOr<Value> zp =
+        broadcastParam(n, n.input(2), "x_zero_point", x, ab->first, ab->second);
     if (failed(zp) || failed(zp = castTo(n, *zp, f32)) ||
         failed(v = n.create<graph::SubOp>({*v, *zp})))
       return failure();
@@ -163,8 +163,8 @@ std::pair<double, double> intRange(Type element) {
 
 /// round(v) + zp clipped to `element`'s range and cast (integers), or
 /// v + zp cast with `saturate` (floats); v and zp are f32.
-FailureOr<Value> quantizeValue(NodeImporter &n, Value v, Value zp,
-                               Type element, bool saturate) {
+FailureOr<Value> quantizeValue(NodeImporter &n, Value v, Value zp, Type element,
+                               bool saturate) {
   if (isa<FloatType>(element)) {
     FailureOr<Value> sum = v;
     if (zp && failed(sum = n.create<graph::AddOp>({v, zp})))
@@ -221,8 +221,8 @@ LogicalResult importQuantizeLinear(NodeImporter &n) {
                             "integers, float8 and float4)";
   if (!isa<FloatType>(x.getElementType()) ||
       !isa<FloatType>(n.inputType(1).getElementType()))
-    return n.emitError() << "x and y_scale must be float tensors, got "
-                         << x << " and " << n.inputType(1);
+    return n.emitError() << "x and y_scale must be float tensors, got " << x
+                         << " and " << n.inputType(1);
   Type f32 = n.builder().getF32Type();
   FailureOr<Value> v = castTo(n, n.input(0), f32);
   FailureOr<Value> scale =
@@ -232,8 +232,8 @@ LogicalResult importQuantizeLinear(NodeImporter &n) {
     return failure();
   Value zp;
   if (n.hasInput(2)) {
-    FailureOr<Value> z = broadcastParam(n, n.input(2), "y_zero_point", x,
-                                        ab->first, ab->second);
+    FailureOr<Value> z =
+        broadcastParam(n, n.input(2), "y_zero_point", x, ab->first, ab->second);
     if (failed(z) || failed(z = castTo(n, *z, f32)))
       return failure();
     zp = *z;
@@ -262,8 +262,8 @@ LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
     Value v = n.input(0);
     if (x.getRank() == 0)
       return v;
-    return n.create<OpTy>(v, {n.i64ArrayAttr("axes", axes),
-                              n.boolAttr("keepdims", false)});
+    return n.create<OpTy>(
+        v, {n.i64ArrayAttr("axes", axes), n.boolAttr("keepdims", false)});
   };
   FailureOr<Value> hi = reduceAll(graph::ReduceMaxOp());
   FailureOr<Value> lo = reduceAll(graph::ReduceMinOp());
@@ -274,9 +274,8 @@ LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
     return failure();
   FailureOr<Value> range = n.create<graph::SubOp>({*hi, *lo});
   FailureOr<Value> scale;
-  if (failed(range) ||
-      failed(scale = n.create<graph::DivOp>(
-                 {*range, n.scalarConstant(f32, 255.0)})))
+  if (failed(range) || failed(scale = n.create<graph::DivOp>(
+                                  {*range, n.scalarConstant(f32, 255.0)})))
     return failure();
   // zero_point = clip(round(0 - lo / scale), 0, 255).
   FailureOr<Value> zpf = n.create<graph::DivOp>({*lo, *scale});
