@@ -98,6 +98,32 @@ static int32_t onnxDtype(Type t) {
     return 1;
   if (t.isUnsignedInteger(8))
     return 2;
+  if (t.isUnsignedInteger(16))
+    return 4;
+  if (t.isUnsignedInteger(32))
+    return 12;
+  if (t.isUnsignedInteger(64))
+    return 13;
+  if (t.isUnsignedInteger(4))
+    return 21;
+  if (t.isUnsignedInteger(2))
+    return 25;
+  if (t.isInteger(4))
+    return 22;
+  if (t.isInteger(2))
+    return 26;
+  if (isa<Float8E4M3FNType>(t))
+    return 17;
+  if (isa<Float8E4M3FNUZType>(t))
+    return 18;
+  if (isa<Float8E5M2Type>(t))
+    return 19;
+  if (isa<Float8E5M2FNUZType>(t))
+    return 20;
+  if (isa<Float4E2M1FNType>(t))
+    return 23;
+  if (isa<Float8E8M0FNUType>(t))
+    return 24;
   if (t.isInteger(8))
     return 3;
   if (t.isInteger(16))
@@ -135,6 +161,10 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
   FunctionType type = fn.getFunctionType();
   auto describe = [&](Type t, DictionaryAttr attrs, size_t index,
                       bool isInput) -> Expected<TensorSignature> {
+    // An empty input nothing reads (CastLike's 'like' gives only its type)
+    // needs no buffer.
+    bool unusedInput =
+        isInput && !fn.isExternal() && fn.getArgument(index).use_empty();
     auto tensor = dyn_cast<RankedTensorType>(t);
     TensorSignature ts;
     auto nameAttr = attrs ? attrs.getAs<StringAttr>("graph.name") : nullptr;
@@ -148,7 +178,7 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
       return makeError("graph tensor '" + ts.name + "' has an unsupported "
                        "element type");
     ts.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-    if (tensor.getNumElements() == 0)
+    if (tensor.getNumElements() == 0 && !unusedInput)
       return makeError("graph " + llvm::Twine(isInput ? "input" : "output") +
                        " '" + ts.name +
                        "' has no elements; empty tensors at the model "

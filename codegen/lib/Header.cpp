@@ -22,8 +22,18 @@ static StringRef cType(int32_t dtype) {
   case 1:
     return "float";
   case 2:
+  case 17: // the float8 types: their bits
+  case 18:
+  case 19:
+  case 20:
+  case 24:
+  case 21: // 4-bit and 2-bit types: one element a byte
+  case 23:
+  case 25:
     return "uint8_t";
   case 3:
+  case 22:
+  case 26:
     return "int8_t";
   case 5:
     return "int16_t";
@@ -33,9 +43,14 @@ static StringRef cType(int32_t dtype) {
     return "int64_t";
   case 9:
     return "bool";
+  case 4:
   case 10:
   case 16:
     return "uint16_t";
+  case 12:
+    return "uint32_t";
+  case 13:
+    return "uint64_t";
   case 11:
     return "double";
   default:
@@ -65,6 +80,32 @@ static StringRef dtypeName(int32_t dtype) {
     return "float64";
   case 16:
     return "bfloat16";
+  case 4:
+    return "uint16";
+  case 12:
+    return "uint32";
+  case 13:
+    return "uint64";
+  case 17:
+    return "float8e4m3fn";
+  case 18:
+    return "float8e4m3fnuz";
+  case 19:
+    return "float8e5m2";
+  case 20:
+    return "float8e5m2fnuz";
+  case 21:
+    return "uint4";
+  case 22:
+    return "int4";
+  case 23:
+    return "float4e2m1";
+  case 24:
+    return "float8e8m0";
+  case 25:
+    return "uint2";
+  case 26:
+    return "int2";
   default:
     return "unknown";
   }

@@ -107,16 +107,29 @@ size_t dlc_dtype_size(int32_t dtype) {
   switch (dtype) {
   case DLC_FLOAT32:
   case DLC_INT32:
+  case DLC_UINT32:
     return 4;
   case DLC_UINT8:
   case DLC_INT8:
   case DLC_BOOL:
+  case DLC_FLOAT8E4M3FN:
+  case DLC_FLOAT8E4M3FNUZ:
+  case DLC_FLOAT8E5M2:
+  case DLC_FLOAT8E5M2FNUZ:
+  case DLC_FLOAT8E8M0:
+  case DLC_UINT4:
+  case DLC_INT4:
+  case DLC_FLOAT4E2M1:
+  case DLC_UINT2:
+  case DLC_INT2:
     return 1;
   case DLC_INT16:
+  case DLC_UINT16:
   case DLC_FLOAT16:
   case DLC_BFLOAT16:
     return 2;
   case DLC_INT64:
+  case DLC_UINT64:
   case DLC_FLOAT64:
     return 8;
   default:
@@ -146,6 +159,32 @@ const char *dlc_dtype_name(int32_t dtype) {
     return "float64";
   case DLC_BFLOAT16:
     return "bfloat16";
+  case DLC_UINT16:
+    return "uint16";
+  case DLC_UINT32:
+    return "uint32";
+  case DLC_UINT64:
+    return "uint64";
+  case DLC_FLOAT8E4M3FN:
+    return "float8e4m3fn";
+  case DLC_FLOAT8E4M3FNUZ:
+    return "float8e4m3fnuz";
+  case DLC_FLOAT8E5M2:
+    return "float8e5m2";
+  case DLC_FLOAT8E5M2FNUZ:
+    return "float8e5m2fnuz";
+  case DLC_UINT4:
+    return "uint4";
+  case DLC_INT4:
+    return "int4";
+  case DLC_FLOAT4E2M1:
+    return "float4e2m1";
+  case DLC_FLOAT8E8M0:
+    return "float8e8m0";
+  case DLC_UINT2:
+    return "uint2";
+  case DLC_INT2:
+    return "int2";
   default:
     return "unknown";
   }

@@ -63,7 +63,7 @@ int main(void) {
   // CHECK-NEXT: dtype 1 float32 4
   // CHECK-NEXT: dtype 2 uint8 1
   // CHECK-NEXT: dtype 3 int8 1
-  // CHECK-NEXT: dtype 4 unknown 0
+  // CHECK-NEXT: dtype 4 uint16 2
   // CHECK-NEXT: dtype 5 int16 2
   // CHECK-NEXT: dtype 6 int32 4
   // CHECK-NEXT: dtype 7 int64 8
@@ -71,12 +71,17 @@ int main(void) {
   // CHECK-NEXT: dtype 9 bool 1
   // CHECK-NEXT: dtype 10 float16 2
   // CHECK-NEXT: dtype 11 float64 8
-  // CHECK-NEXT: dtype 12 unknown 0
+  // CHECK-NEXT: dtype 12 uint32 4
+  // CHECK-NEXT: dtype 13 uint64 8
+  // CHECK-NEXT: dtype 14 unknown 0
   // CHECK: dtype 16 bfloat16 2
-  // CHECK-NEXT: dtype 17 unknown 0
+  // CHECK-NEXT: dtype 17 float8e4m3fn 1
+  // CHECK: dtype 21 uint4 1
+  // CHECK: dtype 26 int2 1
+  // CHECK-NEXT: dtype 27 unknown 0
   {
     int t;
-    for (t = 0; t <= 17; ++t)
+    for (t = 0; t <= 27; ++t)
       printf("dtype %d %s %d\n", t, dlc_dtype_name(t), (int)dlc_dtype_size(t));
     CHECK(dlc_dtype_size(-1) == 0 && strcmp(dlc_dtype_name(-1), "unknown") == 0);
   }

@@ -90,9 +90,9 @@ int main(void) {
   EXPECT_STATUS("null inputs", DLC_ERROR_INVALID_ARGUMENT, dlc_model_create(&variant, dev, NULL, &bad));
   variant = info;
   bad_in[0] = scale_in[0];
-  bad_in[0].dtype = 4;
+  bad_in[0].dtype = 14;
   variant.inputs = bad_in;
-  // CHECK: info dtype: invalid argument: model 'scale': input 'X' has unknown element type 4
+  // CHECK: info dtype: invalid argument: model 'scale': input 'X' has unknown element type 14
   EXPECT_STATUS("info dtype", DLC_ERROR_INVALID_ARGUMENT, dlc_model_create(&variant, dev, NULL, &bad));
   bad_in[0] = scale_in[0];
   bad_in[0].shape = negshape;

@@ -21,6 +21,32 @@ int32_t dtypeOf(mlir::Type t) {
     return DLC_FLOAT32;
   if (t.isUnsignedInteger(8))
     return DLC_UINT8;
+  if (t.isUnsignedInteger(16))
+    return DLC_UINT16;
+  if (t.isUnsignedInteger(32))
+    return DLC_UINT32;
+  if (t.isUnsignedInteger(64))
+    return DLC_UINT64;
+  if (t.isUnsignedInteger(4))
+    return DLC_UINT4;
+  if (t.isUnsignedInteger(2))
+    return DLC_UINT2;
+  if (t.isInteger(4))
+    return DLC_INT4;
+  if (t.isInteger(2))
+    return DLC_INT2;
+  if (isa<mlir::Float8E4M3FNType>(t))
+    return DLC_FLOAT8E4M3FN;
+  if (isa<mlir::Float8E4M3FNUZType>(t))
+    return DLC_FLOAT8E4M3FNUZ;
+  if (isa<mlir::Float8E5M2Type>(t))
+    return DLC_FLOAT8E5M2;
+  if (isa<mlir::Float8E5M2FNUZType>(t))
+    return DLC_FLOAT8E5M2FNUZ;
+  if (isa<mlir::Float4E2M1FNType>(t))
+    return DLC_FLOAT4E2M1;
+  if (isa<mlir::Float8E8M0FNUType>(t))
+    return DLC_FLOAT8E8M0;
   if (t.isInteger(8))
     return DLC_INT8;
   if (t.isInteger(16))
@@ -121,7 +147,8 @@ Expected<HostTensor> readNpy(StringRef path, StringRef name) {
   static const std::pair<const char *, int32_t> kinds[] = {
       {"<f4", DLC_FLOAT32}, {"<f8", DLC_FLOAT64}, {"<f2", DLC_FLOAT16},
       {"<i8", DLC_INT64},   {"<i4", DLC_INT32},   {"<i2", DLC_INT16},
-      {"|i1", DLC_INT8},    {"|u1", DLC_UINT8},   {"|b1", DLC_BOOL}};
+      {"|i1", DLC_INT8},    {"|u1", DLC_UINT8},   {"|b1", DLC_BOOL},
+      {"<u2", DLC_UINT16},  {"<u4", DLC_UINT32},  {"<u8", DLC_UINT64}};
   for (auto &[k, d] : kinds)
     if (descr == k)
       t.dtype = d;
@@ -179,6 +206,25 @@ void convertFloats(HostTensor &t, int32_t dtype) {
   t.dtype = dtype;
 }
 
+const llvm::fltSemantics *smallFloatSemantics(int32_t dtype) {
+  switch (dtype) {
+  case DLC_FLOAT8E4M3FN:
+    return &APFloat::Float8E4M3FN();
+  case DLC_FLOAT8E4M3FNUZ:
+    return &APFloat::Float8E4M3FNUZ();
+  case DLC_FLOAT8E5M2:
+    return &APFloat::Float8E5M2();
+  case DLC_FLOAT8E5M2FNUZ:
+    return &APFloat::Float8E5M2FNUZ();
+  case DLC_FLOAT4E2M1:
+    return &APFloat::Float4E2M1FN();
+  case DLC_FLOAT8E8M0:
+    return &APFloat::Float8E8M0FNU();
+  default:
+    return nullptr;
+  }
+}
+
 double elementAsDouble(const HostTensor &t, size_t i) {
   const char *p = t.bytes.data();
   switch (t.dtype) {
@@ -219,11 +265,39 @@ double elementAsDouble(const HostTensor &t, size_t i) {
     std::memcpy(&v, p + 2 * i, 2);
     return v;
   }
+  case DLC_UINT64: {
+    uint64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return double(v);
+  }
+  case DLC_UINT32: {
+    uint32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case DLC_UINT16: {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
   case DLC_INT8:
     return int8_t(p[i]);
   case DLC_UINT8:
   case DLC_BOOL:
     return uint8_t(p[i]);
+  case DLC_UINT4:
+    return uint8_t(p[i]) & 0xf;
+  case DLC_UINT2:
+    return uint8_t(p[i]) & 0x3;
+  case DLC_INT4:
+    return int8_t(uint8_t(p[i]) << 4) >> 4;
+  case DLC_INT2:
+    return int8_t(uint8_t(p[i]) << 6) >> 6;
+  }
+  if (const llvm::fltSemantics *sem = smallFloatSemantics(t.dtype)) {
+    unsigned width = t.dtype == DLC_FLOAT4E2M1 ? 4 : 8;
+    APFloat f(*sem, APInt(width, uint8_t(p[i]) & ((1u << width) - 1)));
+    return f.convertToDouble();
   }
   return 0;
 }
@@ -254,6 +328,12 @@ static StringRef npyDescr(int32_t dtype) {
     return "|i1";
   case DLC_UINT8:
     return "|u1";
+  case DLC_UINT16:
+    return "<u2";
+  case DLC_UINT32:
+    return "<u4";
+  case DLC_UINT64:
+    return "<u8";
   case DLC_BOOL:
     return "|b1";
   default:
@@ -295,7 +375,22 @@ Error writePb(StringRef path, const HostTensor &t) {
   proto.set_data_type(t.dtype);
   for (int64_t d : t.shape)
     proto.add_dims(d);
-  proto.set_raw_data(std::string(t.bytes.begin(), t.bytes.end()));
+  unsigned width = 0;
+  if (t.dtype == DLC_UINT4 || t.dtype == DLC_INT4 || t.dtype == DLC_FLOAT4E2M1)
+    width = 4;
+  else if (t.dtype == DLC_UINT2 || t.dtype == DLC_INT2)
+    width = 2;
+  if (width) {
+    // ONNX packs the sub-byte types: the first element in the low bits.
+    unsigned perByte = 8 / width;
+    std::string packed((t.bytes.size() + perByte - 1) / perByte, '\0');
+    for (size_t i = 0; i < t.bytes.size(); ++i)
+      packed[i / perByte] |= char((uint8_t(t.bytes[i]) & ((1u << width) - 1))
+                                  << ((i % perByte) * width));
+    proto.set_raw_data(packed);
+  } else {
+    proto.set_raw_data(std::string(t.bytes.begin(), t.bytes.end()));
+  }
   std::string bytes;
   if (!proto.SerializeToString(&bytes))
     return createStringError(inconvertibleErrorCode(),

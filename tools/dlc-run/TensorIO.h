@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -56,6 +57,8 @@ double elementAsDouble(const HostTensor &t, size_t i);
 /// or its float16/bfloat16 values as float32 (exact); `dtype` is the new
 /// element type.
 void convertFloats(HostTensor &t, int32_t dtype);
+/// The semantics of the float8 and float4 dtypes; null for the others.
+const llvm::fltSemantics *smallFloatSemantics(int32_t dtype);
 
 /// "[1,3,224,224]".
 std::string shapeString(llvm::ArrayRef<int64_t> shape);

@@ -49,6 +49,8 @@ const OpTable &OpTable::get() {
     registerNormalizationOps(t);
     registerLossOps(t);
     registerAttentionOps(t);
+    registerQuantizeOps(t);
+    registerQLinearOps(t);
     return t;
   }();
   return table;

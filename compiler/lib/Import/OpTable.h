@@ -51,6 +51,8 @@ void registerCompositeOps(OpTable &table);
 void registerNormalizationOps(OpTable &table);
 void registerLossOps(OpTable &table);
 void registerAttentionOps(OpTable &table);
+void registerQuantizeOps(OpTable &table);
+void registerQLinearOps(OpTable &table);
 
 } // namespace dlc
 

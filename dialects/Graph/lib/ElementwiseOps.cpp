@@ -159,11 +159,31 @@ OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
 // Cast
 //===----------------------------------------------------------------------===//
 
+/// Bits of an element in memory (bool: its byte).
+static unsigned storageBits(Type t) {
+  return t.isInteger(1) ? 8 : t.getIntOrFloatBitWidth();
+}
+
+LogicalResult BitCastOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (in.getShape() != out.getShape())
+    return emitOpError("result shape differs from the input shape: ")
+           << in << " vs " << out;
+  if (storageBits(in.getElementType()) != storageBits(out.getElementType()))
+    return emitOpError("element types of different widths: ")
+           << in.getElementType() << " vs " << out.getElementType();
+  return success();
+}
+
 LogicalResult CastOp::verify() {
   auto in = getInput().getType(), out = getOutput().getType();
   if (in.getShape() != out.getShape())
     return emitOpError("result shape differs from the input shape: ")
            << in << " vs " << out;
+  if (std::optional<StringRef> mode = getRoundMode();
+      mode && *mode != "up" && *mode != "down" && *mode != "nearest")
+    return emitOpError("round_mode must be 'up', 'down' or 'nearest', got '")
+           << *mode << "'";
   return success();
 }
 
@@ -213,6 +233,15 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (!input || !isFoldable(getType()))
     return {};
   Type from = input.getElementType(), to = getType().getElementType();
+  // The storage types' conversions (saturation, sub-byte wrap-around) are
+  // left to the lowering.
+  auto storage = [](Type t) {
+    return (isa<FloatType>(t) && t.getIntOrFloatBitWidth() <= 8) ||
+           (isa<IntegerType>(t) && t.getIntOrFloatBitWidth() > 1 &&
+            t.getIntOrFloatBitWidth() < 8);
+  };
+  if (storage(from) || storage(to))
+    return {};
   if (input.isSplat()) {
     std::optional<Attribute> v =
         castElement(input.getSplatValue<Attribute>(), from, to);

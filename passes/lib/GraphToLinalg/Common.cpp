@@ -9,8 +9,11 @@ using namespace mlir;
 
 namespace dlc::graph_to_linalg {
 
-/// Signless version of an element type (ui8 -> i8).
+/// Signless version of an element type (ui8 -> i8); the storage types
+/// (float8, float4, 4-bit and 2-bit integers) become i8 containers.
 Type signless(Type element) {
+  if (isStorageElement(element))
+    return IntegerType::get(element.getContext(), 8);
   if (auto i = dyn_cast<IntegerType>(element); i && !i.isSignless())
     return IntegerType::get(element.getContext(), i.getWidth());
   return element;
@@ -166,7 +169,10 @@ Value clampScalar(OpBuilder &b, Location loc, Value x, Value lo, Value hi,
 }
 
 /// Scalar conversion between element types with ONNX Cast semantics.
-Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to) {
+Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to,
+                 const CastMode &mode) {
+  if (isStorageElement(from) || isStorageElement(to))
+    return castStorageScalar(b, loc, x, from, to, mode);
   Type src = signless(from), dst = signless(to);
   if (src == dst)
     return x;

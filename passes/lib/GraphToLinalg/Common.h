@@ -49,7 +49,8 @@ void populateGraphToLinalgNNPatterns(mlir::TypeConverter &converter,
 // Types and constants
 //===----------------------------------------------------------------------===//
 
-/// Signless version of an element type (ui8 -> i8).
+/// Signless version of an element type (ui8 -> i8); the storage types
+/// become i8 containers (see SmallTypes.cpp).
 Type signless(Type element);
 RankedTensorType signlessType(Type type);
 bool isUnsignedElement(Type type);
@@ -113,7 +114,30 @@ Value sigmoidScalar(OpBuilder &b, Location loc, Value x);
 Value clampScalar(OpBuilder &b, Location loc, Value x, Value lo, Value hi,
                   bool isUns);
 /// Scalar conversion between element types with ONNX Cast semantics.
-Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to);
+/// How a Cast to a float8 or float4 type treats values out of range (ONNX
+/// Cast's saturate) and how a cast to float8e8m0 rounds (round_mode).
+struct CastMode {
+  bool saturate = true;
+  enum class Round { Up, Down, Nearest } round = Round::Up;
+};
+Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to,
+                 const CastMode &mode = {});
+
+//===----------------------------------------------------------------------===//
+// Storage types (SmallTypes.cpp): float8, float4, int4, int2 in i8
+// containers
+//===----------------------------------------------------------------------===//
+
+bool isStorageElement(Type element);
+/// The compute type of a storage type's values: f32 or i32.
+Type decodedType(OpBuilder &b, Type storage);
+/// A container's value in decodedType(storage).
+Value decodeStorage(OpBuilder &b, Location loc, Value x, Type storage);
+/// The container of a value of decodedType(storage).
+Value encodeStorage(OpBuilder &b, Location loc, Value v, Type storage,
+                    const CastMode &mode);
+Value castStorageScalar(OpBuilder &b, Location loc, Value x, Type from, Type to,
+                        const CastMode &mode);
 Value addF(OpBuilder &b, Location l, Value x, Value y);
 Value mulF(OpBuilder &b, Location l, Value x, Value y);
 

@@ -154,8 +154,31 @@ struct ClipBody {
 struct CastBody {
   static Value build(graph::CastOp op, OpBuilder &b, Location loc,
                      ValueRange a, bool) {
+    CastMode mode;
+    mode.saturate = op.getSaturate().value_or(true);
+    StringRef round = op.getRoundMode().value_or("up");
+    mode.round = round == "down"      ? CastMode::Round::Down
+                 : round == "nearest" ? CastMode::Round::Nearest
+                                      : CastMode::Round::Up;
     return castScalar(b, loc, a[0], op.getInput().getType().getElementType(),
-                      op.getType().getElementType());
+                      op.getType().getElementType(), mode);
+  }
+};
+
+/// Same-width reinterpretation on signless types; bool is its byte.
+struct BitCastBody {
+  static Value build(graph::BitCastOp op, OpBuilder &b, Location loc,
+                     ValueRange a, bool) {
+    Type to = signless(op.getType().getElementType());
+    Type from = a[0].getType();
+    if (from == to)
+      return a[0];
+    if (from.isInteger(1))
+      return arith::ExtUIOp::create(b, loc, to, a[0]);
+    if (to.isInteger(1))
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, a[0],
+                                   constantScalar(b, loc, from, 0));
+    return arith::BitcastOp::create(b, loc, to, a[0]);
   }
 };
 
@@ -552,41 +575,41 @@ struct ShiftBody {
 void dlc::graph_to_linalg::populateGraphToLinalgElementwisePatterns(
     TypeConverter &converter, RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<
-      ElementwisePattern<graph::AddOp, AddBody>,
-      ElementwisePattern<graph::SubOp, SubBody>,
-      ElementwisePattern<graph::MulOp, MulBody>,
-      ElementwisePattern<graph::DivOp, DivBody>,
-      ElementwisePattern<graph::PowOp, PowBody>,
-      ElementwisePattern<graph::MinOp, MinBody>,
-      ElementwisePattern<graph::MaxOp, MaxBody>,
-      ElementwisePattern<graph::AndOp, AndBody>,
-      ElementwisePattern<graph::OrOp, OrBody>,
-      ElementwisePattern<graph::XorOp, XorBody>,
-      ElementwisePattern<graph::EqualOp, EqualBody>,
-      ElementwisePattern<graph::LessOp, LessBody>,
-      ElementwisePattern<graph::LessOrEqualOp, LessEqBody>,
-      ElementwisePattern<graph::GreaterOp, GreaterBody>,
-      ElementwisePattern<graph::GreaterOrEqualOp, GreaterEqBody>,
-      ElementwisePattern<graph::WhereOp, WhereBody>,
-      ElementwisePattern<graph::ClipOp, ClipBody>,
-      ElementwisePattern<graph::CastOp, CastBody>,
-      ElementwisePattern<graph::ReluOp, ReluBody>,
-      ElementwisePattern<graph::NegOp, NegBody>,
-      ElementwisePattern<graph::AbsOp, AbsBody>,
-      ElementwisePattern<graph::NotOp, NotBody>,
-      ElementwisePattern<graph::SqrtOp, MathBody<math::SqrtOp>>,
-      ElementwisePattern<graph::ExpOp, MathBody<math::ExpOp>>,
-      ElementwisePattern<graph::LogOp, MathBody<math::LogOp>>,
-      ElementwisePattern<graph::ErfOp, MathBody<math::ErfOp>>,
-      ElementwisePattern<graph::TanhOp, MathBody<math::TanhOp>>,
-      ElementwisePattern<graph::ReciprocalOp, ReciprocalBody>,
-      ElementwisePattern<graph::SigmoidOp, SigmoidBody>,
-      ElementwisePattern<graph::HardSwishOp, HardSwishBody>,
-      ElementwisePattern<graph::LeakyReluOp, LeakyReluBody>,
-      ElementwisePattern<graph::EluOp, EluBody>,
-      ElementwisePattern<graph::HardSigmoidOp, HardSigmoidBody>,
-      ElementwisePattern<graph::GeluOp, GeluBody>>(converter, ctx);
+  patterns.add<ElementwisePattern<graph::AddOp, AddBody>,
+               ElementwisePattern<graph::SubOp, SubBody>,
+               ElementwisePattern<graph::MulOp, MulBody>,
+               ElementwisePattern<graph::DivOp, DivBody>,
+               ElementwisePattern<graph::PowOp, PowBody>,
+               ElementwisePattern<graph::MinOp, MinBody>,
+               ElementwisePattern<graph::MaxOp, MaxBody>,
+               ElementwisePattern<graph::AndOp, AndBody>,
+               ElementwisePattern<graph::OrOp, OrBody>,
+               ElementwisePattern<graph::XorOp, XorBody>,
+               ElementwisePattern<graph::EqualOp, EqualBody>,
+               ElementwisePattern<graph::LessOp, LessBody>,
+               ElementwisePattern<graph::LessOrEqualOp, LessEqBody>,
+               ElementwisePattern<graph::GreaterOp, GreaterBody>,
+               ElementwisePattern<graph::GreaterOrEqualOp, GreaterEqBody>,
+               ElementwisePattern<graph::WhereOp, WhereBody>,
+               ElementwisePattern<graph::ClipOp, ClipBody>,
+               ElementwisePattern<graph::CastOp, CastBody>,
+               ElementwisePattern<graph::BitCastOp, BitCastBody>,
+               ElementwisePattern<graph::ReluOp, ReluBody>,
+               ElementwisePattern<graph::NegOp, NegBody>,
+               ElementwisePattern<graph::AbsOp, AbsBody>,
+               ElementwisePattern<graph::NotOp, NotBody>,
+               ElementwisePattern<graph::SqrtOp, MathBody<math::SqrtOp>>,
+               ElementwisePattern<graph::ExpOp, MathBody<math::ExpOp>>,
+               ElementwisePattern<graph::LogOp, MathBody<math::LogOp>>,
+               ElementwisePattern<graph::ErfOp, MathBody<math::ErfOp>>,
+               ElementwisePattern<graph::TanhOp, MathBody<math::TanhOp>>,
+               ElementwisePattern<graph::ReciprocalOp, ReciprocalBody>,
+               ElementwisePattern<graph::SigmoidOp, SigmoidBody>,
+               ElementwisePattern<graph::HardSwishOp, HardSwishBody>,
+               ElementwisePattern<graph::LeakyReluOp, LeakyReluBody>,
+               ElementwisePattern<graph::EluOp, EluBody>,
+               ElementwisePattern<graph::HardSigmoidOp, HardSigmoidBody>,
+               ElementwisePattern<graph::GeluOp, GeluBody>>(converter, ctx);
   patterns.add<
       ElementwisePattern<graph::AcosOp, MathBody<math::AcosOp>>,
       ElementwisePattern<graph::AcoshOp, MathBody<math::AcoshOp>>,

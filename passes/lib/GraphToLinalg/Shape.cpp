@@ -23,8 +23,21 @@ struct ConstantPattern : OpConversionPattern<graph::ConstantOp> {
     if (!dense)
       return rewriter.notifyMatchFailure(op, "not a dense constant");
     auto type = signlessType(dense.getType());
-    if (type != dense.getType())
-      dense = dense.bitcast(type.getElementType());
+    Type from = dense.getElementType(), to = type.getElementType();
+    if (type == dense.getType()) {
+      // Already signless.
+    } else if (from.getIntOrFloatBitWidth() == to.getIntOrFloatBitWidth()) {
+      dense = dense.bitcast(to);
+    } else if (auto f = dyn_cast<DenseFPElementsAttr>(dense)) {
+      // float4 into its i8 container: the bits.
+      dense = f.mapValues(
+          to, [](const APFloat &v) { return v.bitcastToAPInt().zext(8); });
+    } else if (auto i = dyn_cast<DenseIntElementsAttr>(dense)) {
+      // 4-bit and 2-bit integers into i8 containers.
+      dense = i.mapValues(to, [](const APInt &v) { return v.zext(8); });
+    } else {
+      return rewriter.notifyMatchFailure(op, "unsupported constant type");
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type, dense);
     return success();
   }

@@ -54,18 +54,35 @@ typedef enum dlc_status {
   DLC_ERROR_RACE = 7              /* gpu-emu checking mode found a race */
 } dlc_status;
 
-/* Element types use the ONNX TensorProto numbering. */
+/* Element types use the ONNX TensorProto numbering. The float8 types are
+   one byte each; the 4-bit and 2-bit types (INT4, UINT4, FLOAT4E2M1, INT2,
+   UINT2) are not packed in the buffers: one element a byte, its bits in
+   the low bits of the byte (the other bits are ignored on input and zero or
+   a sign extension on output). */
 typedef enum dlc_dtype {
   DLC_FLOAT32 = 1,
   DLC_UINT8 = 2,
   DLC_INT8 = 3,
+  DLC_UINT16 = 4,
   DLC_INT16 = 5,
   DLC_INT32 = 6,
   DLC_INT64 = 7,
   DLC_BOOL = 9,
   DLC_FLOAT16 = 10,
   DLC_FLOAT64 = 11,
-  DLC_BFLOAT16 = 16
+  DLC_UINT32 = 12,
+  DLC_UINT64 = 13,
+  DLC_BFLOAT16 = 16,
+  DLC_FLOAT8E4M3FN = 17,
+  DLC_FLOAT8E4M3FNUZ = 18,
+  DLC_FLOAT8E5M2 = 19,
+  DLC_FLOAT8E5M2FNUZ = 20,
+  DLC_UINT4 = 21,
+  DLC_INT4 = 22,
+  DLC_FLOAT4E2M1 = 23,
+  DLC_FLOAT8E8M0 = 24,
+  DLC_UINT2 = 25,
+  DLC_INT2 = 26
 } dlc_dtype;
 
 typedef enum dlc_device_kind {

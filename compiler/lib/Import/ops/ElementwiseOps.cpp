@@ -218,12 +218,30 @@ LogicalResult importClip(NodeImporter &n) {
 }
 
 /// Casts `value` to `element` (no op when it already has it).
-FailureOr<Value> castTo(NodeImporter &n, Value value, Type element) {
+FailureOr<Value> castTo(NodeImporter &n, Value value, Type element,
+                        ArrayRef<NamedAttribute> attrs = {}) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getElementType() == element)
     return value;
-  return n.create<graph::CastOp>(value, {},
-                                 TypeRange{type.clone(element)});
+  return n.create<graph::CastOp>(value, attrs, TypeRange{type.clone(element)});
+}
+
+/// Cast's saturate (opset 19) and round_mode (opset 25) attributes.
+FailureOr<SmallVector<NamedAttribute>> castAttrs(NodeImporter &n) {
+  SmallVector<NamedAttribute> attrs;
+  FailureOr<int64_t> saturate = n.getInt("saturate", 1);
+  FailureOr<std::string> round = n.getString("round_mode", "up");
+  if (failed(saturate) || failed(round))
+    return failure();
+  if (*round != "up" && *round != "down" && *round != "nearest")
+    return n.emitError() << "round_mode must be 'up', 'down' or 'nearest', "
+                            "got '"
+                         << *round << "'";
+  if (!*saturate)
+    attrs.push_back(n.boolAttr("saturate", false));
+  if (*round != "up")
+    attrs.push_back(n.strAttr("round_mode", *round));
+  return attrs;
 }
 
 LogicalResult importCast(NodeImporter &n) {
@@ -237,15 +255,41 @@ LogicalResult importCast(NodeImporter &n) {
       convertElementType(n.context(), static_cast<int32_t>(*to));
   if (!element)
     return n.emitError() << "Cast to " << llvm::toString(element.takeError());
-  FailureOr<Value> v = castTo(n, n.input(0), *element);
+  FailureOr<SmallVector<NamedAttribute>> attrs = castAttrs(n);
+  if (failed(attrs))
+    return failure();
+  FailureOr<Value> v = castTo(n, n.input(0), *element, *attrs);
   return failed(v) ? failure() : n.setResult(*v);
 }
 
 LogicalResult importCastLike(NodeImporter &n) {
   if (failed(n.checkInputCount(2, 2)))
     return failure();
+  FailureOr<SmallVector<NamedAttribute>> attrs = castAttrs(n);
+  if (failed(attrs))
+    return failure();
   FailureOr<Value> v =
-      castTo(n, n.input(0), n.inputType(1).getElementType());
+      castTo(n, n.input(0), n.inputType(1).getElementType(), *attrs);
+  return failed(v) ? failure() : n.setResult(*v);
+}
+
+LogicalResult importBitCast(NodeImporter &n) {
+  FailureOr<int64_t> to = n.getInt("to");
+  if (failed(to) || failed(n.checkInputCount(1, 1)))
+    return failure();
+  if (*to < std::numeric_limits<int32_t>::min() ||
+      *to > std::numeric_limits<int32_t>::max())
+    return n.emitError() << "BitCast 'to' is not a data type: " << *to;
+  llvm::Expected<Type> element =
+      convertElementType(n.context(), static_cast<int32_t>(*to));
+  if (!element)
+    return n.emitError() << "BitCast to "
+                         << llvm::toString(element.takeError());
+  RankedTensorType in = n.inputType(0);
+  if (in.getElementType() == *element)
+    return n.setResult(n.input(0));
+  FailureOr<Value> v =
+      n.create<graph::BitCastOp>(n.input(0), {}, TypeRange{in.clone(*element)});
   return failed(v) ? failure() : n.setResult(*v);
 }
 
@@ -456,6 +500,7 @@ void dlc::registerElementwiseOps(OpTable &t) {
   t.add("Clip", 6, kMaxOpset, importClip);
   t.add("Cast", 6, kMaxOpset, importCast);
   t.add("CastLike", 15, kMaxOpset, importCastLike);
+  t.add("BitCast", 26, kMaxOpset, importBitCast);
   t.add("Dropout", 7, kMaxOpset, importDropout);
 
   // Binary arithmetic.

@@ -178,6 +178,150 @@ LogicalResult importConv(NodeImporter &n) {
               n.i64ArrayAttr("pads", w->pads), n.i64Attr("group", *group)}));
 }
 
+/// `n.input(i)` minus the zero point `n.input(zp)` (a scalar or one per
+/// `perChannel` leading channels, reshaped to [C, 1, ...]) in f64, where
+/// the sums of 8-bit products stay exact.
+FailureOr<Value> centeredF64(NodeImporter &n, size_t i, size_t zp,
+                             StringRef what, int64_t perChannel) {
+  Type f64 = n.builder().getF64Type();
+  RankedTensorType type = n.inputType(i);
+  if (!type.getElementType().isInteger(8))
+    return n.emitError() << "input " << i << " must be int8 or uint8, got "
+                         << type;
+  auto toF64 = [&](Value v) {
+    auto t = cast<RankedTensorType>(v.getType());
+    return n.create<graph::CastOp>(v, {}, TypeRange{t.clone(f64)});
+  };
+  FailureOr<Value> v = toF64(n.input(i));
+  if (failed(v) || !n.hasInput(zp))
+    return v;
+  RankedTensorType zt = n.inputType(zp);
+  if (zt.getElementType() != type.getElementType())
+    return n.emitError() << what << " has element type " << zt.getElementType()
+                         << ", but its operand has " << type.getElementType();
+  Value z = n.input(zp);
+  SmallVector<int64_t> shape;
+  if (zt.getNumElements() != 1) {
+    if (perChannel == 0 || zt.getRank() != 1 || zt.getDimSize(0) != perChannel)
+      return n.emitError() << what << " of type " << zt << " must be a scalar"
+                           << (perChannel ? " or 1-D with one value per "
+                                            "output channel"
+                                          : "");
+    shape.assign(type.getRank(), 1);
+    shape[0] = perChannel;
+  }
+  FailureOr<Value> r = n.create<graph::ReshapeOp>(
+      z, {}, TypeRange{RankedTensorType::get(shape, zt.getElementType())});
+  if (failed(r) || failed(r = toF64(*r)))
+    return failure();
+  return n.create<graph::SubOp>({*v, *r});
+}
+
+/// The convolution of ConvInteger / QLinearConv (x, w and their zero
+/// points at the given inputs) in f64.
+FailureOr<Value> integerConv(NodeImporter &n, size_t x, size_t xzp, size_t w,
+                             size_t wzp) {
+  RankedTensorType xt = n.inputType(x), wt = n.inputType(w);
+  if (xt.getRank() < 3 || wt.getRank() != xt.getRank())
+    return n.emitError() << n.node().op_type()
+                         << " needs input and weight of the same rank >= 3";
+  size_t spatial = xt.getRank() - 2;
+  FailureOr<Window> win = readWindow(n, spatial, xt.getShape().drop_front(2),
+                                     wt.getShape().drop_front(2));
+  FailureOr<int64_t> group = n.getInt("group", 1);
+  FailureOr<Value> xc = centeredF64(n, x, xzp, "x_zero_point", 0);
+  FailureOr<Value> wc =
+      centeredF64(n, w, wzp, "w_zero_point", wt.getDimSize(0));
+  if (failed(win) || failed(group) || failed(xc) || failed(wc))
+    return failure();
+  auto biasType =
+      RankedTensorType::get({wt.getDimSize(0)}, n.builder().getF64Type());
+  Value bias = n.constant(DenseElementsAttr::get(
+      biasType, FloatAttr::get(biasType.getElementType(), 0.0)));
+  return n.create<graph::ConvOp>(ValueRange{*xc, *wc, bias},
+                                 {n.i64ArrayAttr("strides", win->strides),
+                                  n.i64ArrayAttr("dilations", win->dilations),
+                                  n.i64ArrayAttr("pads", win->pads),
+                                  n.i64Attr("group", *group)});
+}
+
+LogicalResult importConvInteger(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 4)))
+    return failure();
+  FailureOr<Value> y = integerConv(n, 0, 2, 1, 3);
+  if (failed(y))
+    return failure();
+  auto t = cast<RankedTensorType>(y->getType());
+  return setCreated(
+      n, n.create<graph::CastOp>(*y, {},
+                                 TypeRange{t.clone(n.builder().getI32Type())}));
+}
+
+/// A scale or zero point of the output: a scalar or one per channel,
+/// shaped [C, 1, ...] against an output of `rank`, in f64.
+FailureOr<Value> outputParam(NodeImporter &n, size_t i, StringRef what,
+                             int64_t channels, int64_t rank) {
+  RankedTensorType t = n.inputType(i);
+  SmallVector<int64_t> shape;
+  if (t.getNumElements() != 1) {
+    if (t.getRank() != 1 || t.getDimSize(0) != channels)
+      return n.emitError() << what << " of type " << t
+                           << " must be a scalar or 1-D with one value per "
+                              "output channel";
+    shape.assign(rank - 1, 1);
+    shape[0] = channels;
+  }
+  FailureOr<Value> r = n.create<graph::ReshapeOp>(
+      n.input(i), {},
+      TypeRange{RankedTensorType::get(shape, t.getElementType())});
+  if (failed(r))
+    return failure();
+  auto rt = cast<RankedTensorType>(r->getType());
+  return n.create<graph::CastOp>(*r, {},
+                                 TypeRange{rt.clone(n.builder().getF64Type())});
+}
+
+LogicalResult importQLinearConv(NodeImporter &n) {
+  // x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B.
+  if (failed(n.checkInputCount(8, 9)))
+    return failure();
+  Type outElement = n.inputType(7).getElementType();
+  if (!outElement.isInteger(8))
+    return n.emitError() << "y_zero_point must be int8 or uint8, got "
+                         << n.inputType(7);
+  FailureOr<Value> acc = integerConv(n, 0, 2, 3, 5);
+  if (failed(acc))
+    return failure();
+  auto accType = cast<RankedTensorType>(acc->getType());
+  int64_t channels = accType.getDimSize(1), rank = accType.getRank();
+  if (n.hasInput(8)) {
+    FailureOr<Value> b = outputParam(n, 8, "B", channels, rank);
+    if (failed(b) || failed(acc = n.create<graph::AddOp>({*acc, *b})))
+      return failure();
+  }
+  FailureOr<Value> xs = outputParam(n, 1, "x_scale", 1, rank);
+  FailureOr<Value> ws = outputParam(n, 4, "w_scale", channels, rank);
+  FailureOr<Value> ys = outputParam(n, 6, "y_scale", channels, rank);
+  FailureOr<Value> yz = outputParam(n, 7, "y_zero_point", channels, rank);
+  FailureOr<Value> s, v;
+  Type f64 = n.builder().getF64Type();
+  bool isUns = outElement.isUnsignedInteger();
+  if (failed(xs) || failed(ws) || failed(ys) || failed(yz) ||
+      failed(s = n.create<graph::MulOp>({*xs, *ws})) ||
+      failed(s = n.create<graph::DivOp>({*s, *ys})) ||
+      failed(v = n.create<graph::MulOp>({*acc, *s})) ||
+      failed(v = n.create<graph::RoundOp>(*v)) ||
+      failed(v = n.create<graph::AddOp>({*v, *yz})) ||
+      failed(v = n.create<graph::ClipOp>(
+                 ValueRange{*v, n.scalarConstant(f64, isUns ? 0.0 : -128.0),
+                            n.scalarConstant(f64, isUns ? 255.0 : 127.0)},
+                 {}, TypeRange{v->getType()})))
+    return failure();
+  auto vt = cast<RankedTensorType>(v->getType());
+  return setCreated(
+      n, n.create<graph::CastOp>(*v, {}, TypeRange{vt.clone(outElement)}));
+}
+
 LogicalResult importConvTranspose(NodeImporter &n) {
   if (failed(n.checkInputCount(2, 3)) || failed(requireFloat(n, 3)) ||
       failed(checkConvRanks(n)))
@@ -575,6 +719,8 @@ void dlc::registerNNOps(OpTable &t) {
   t.add("Gemm", 7, kMaxOpset, importGemm);
   t.add("Conv", 1, kMaxOpset, importConv);
   t.add("ConvTranspose", 1, kMaxOpset, importConvTranspose);
+  t.add("ConvInteger", 10, kMaxOpset, importConvInteger);
+  t.add("QLinearConv", 10, kMaxOpset, importQLinearConv);
   t.add("MaxPool", 1, kMaxOpset, importPool<graph::MaxPoolOp>);
   t.add("AveragePool", 1, kMaxOpset, importPool<graph::AveragePoolOp>);
   t.add("LpPool", 2, kMaxOpset, importLpPool);

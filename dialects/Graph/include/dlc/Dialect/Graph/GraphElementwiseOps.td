@@ -198,13 +198,28 @@ def Graph_ClipOp : Graph_Op<"clip", [Pure]> {
 
 // Element type conversion; the shape is unchanged. Float to integer rounds
 // toward zero, integer narrowing wraps, anything to bool is `x != 0`.
+// Casts to float8 and float4 round to nearest even; out-of-range values
+// saturate to the largest finite value unless `saturate` is false (then
+// infinity for f8E5M2, NaN for the others). `round_mode` ("up", "down",
+// "nearest") rounds casts to f8E8M0FNU.
 def Graph_CastOp : Graph_Op<"cast", [Pure]> {
   let summary = "Element type conversion (ONNX Cast, CastLike)";
-  let arguments = (ins Graph_Tensor:$input);
+  let arguments = (ins Graph_Tensor:$input, OptionalAttr<BoolAttr>:$saturate,
+                       OptionalAttr<StrAttr>:$round_mode);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+// Reinterpretation of each element's bits as another type of the same
+// width (bool counts as its byte: 0 or 1).
+def Graph_BitCastOp : Graph_Op<"bitcast", [Pure]> {
+  let summary = "Bit reinterpretation (ONNX BitCast)";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
