@@ -255,10 +255,24 @@ def text_cases(c):
 
 
 def opset_cases(c):
-    c.add("opset_6", relu_model(opset=6),
-          "model uses opset 6; dlc supports opsets 7 to 27")
+    c.add("opset_0", relu_model(opset=0),
+          "model uses opset 0; dlc supports opsets 1 to 27")
     c.add("opset_28", relu_model(opset=28),
-          "model uses opset 28; dlc supports opsets 7 to 27")
+          "model uses opset 28; dlc supports opsets 1 to 27")
+    # Legacy (opset 1-6) broadcasting: broadcast=0 needs one shape, an
+    # 'axis' must place B inside A.
+    legacy = [helper.make_node("Add", ["X", "B"], ["Y"], name="add")]
+    c.add("legacy_broadcast_0_mismatch",
+          model(legacy, [vi("X", FLOAT, [2, 3]), vi("B", FLOAT, [3])],
+                [vi("Y", FLOAT, [2, 3])], opset=6),
+          "node 'add' (Add, opset 6): legacy broadcast=0 needs inputs of one "
+          "shape, got [2,3] and [3]")
+    legacy_axis = [helper.make_node("Add", ["X", "B"], ["Y"], name="add",
+                                    broadcast=1, axis=7)]
+    c.add("legacy_broadcast_axis_out_of_range",
+          model(legacy_axis, [vi("X", FLOAT, [2, 3]), vi("B", FLOAT, [3])],
+                [vi("Y", FLOAT, [2, 3])], opset=6),
+          "legacy broadcast axis 7 does not fit B [3] into A [2,3]")
     c.add("no_opset_import", relu_model(opsets=[]),
           "model has no opset_import")
     c.add("only_custom_domain_opset",

@@ -49,7 +49,6 @@ import onnx
 #    values and dlc needs static shapes";
 #  - "graph input 'x' is not a tensor; only tensor inputs are supported"
 #    (sequence and optional inputs);
-#  - "model uses opset 1; dlc supports opsets 7 to 27";
 #  - "model imports no default-domain (ai.onnx) opset" (ai.onnx.ml and
 #    ai.onnx.preview.training models).
 UNSUPPORTED_PHRASES = (

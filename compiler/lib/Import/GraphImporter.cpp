@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Compiler/Importer.h"
+#include "Legacy.h"
 #include "ModelLoader.h"
 #include "NodeImporter.h"
 #include "OpTable.h"
@@ -153,7 +154,9 @@ LogicalResult GraphImporter::checkSupported() {
     std::string key;
     if (!node.domain().empty() && node.domain() != "ai.onnx")
       key = node.domain() + "." + node.op_type();
-    else if (!table.lookup(node.op_type(), opset_))
+    else if (!table.lookup(node.op_type(), opset_) &&
+             !table.lookup(node.op_type(),
+                           legacyHandlerOpset(node.op_type(), opset_)))
       key = node.op_type() + " (opset " + std::to_string(opset_) + ")";
     if (key.empty() || !seen.insert(key).second)
       continue;
@@ -322,7 +325,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (const std::string &in : node.input())
     inputs.push_back(in.empty() ? Value() : values_.lookup(in));
 
+  // A node of an old model whose op has no handler at that opset is
+  // rewritten into the form of a later one (Legacy.cpp).
   OpHandler handler = OpTable::get().lookup(node.op_type(), opset_);
+  int64_t legacyOpset = 0;
+  if (!handler) {
+    legacyOpset = legacyHandlerOpset(node.op_type(), opset_);
+    handler = OpTable::get().lookup(node.op_type(), legacyOpset);
+  }
   NodeImporter importer(node, opset_, builder_, loc, inputs, modelDir_);
 
   // Collect the handler's diagnostics and re-emit them prefixed with the
@@ -336,7 +346,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       messages.emplace_back(diag.getLocation(), diag.str());
       return success();
     });
-    result = handler(importer);
+    result = legacyOpset ? importLegacyNode(importer, legacyOpset, handler)
+                         : handler(importer);
   }
   std::string prefix = nodeLabel(node, index);
   for (auto &[msgLoc, text] : messages)

@@ -31,6 +31,7 @@ public:
   mlir::Location loc() const { return loc_; }
   mlir::OpBuilder &builder() { return builder_; }
   mlir::MLIRContext *context() { return builder_.getContext(); }
+  llvm::StringRef modelDir() const { return modelDir_; }
 
   //===--------------------------------------------------------------------===//
   // Inputs and outputs

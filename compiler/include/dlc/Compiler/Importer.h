@@ -16,7 +16,7 @@
 namespace dlc {
 
 /// The lowest and highest default-domain opset the importer accepts.
-constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 27;
 
 struct ImportOptions {
