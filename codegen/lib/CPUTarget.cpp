@@ -161,10 +161,6 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
   FunctionType type = fn.getFunctionType();
   auto describe = [&](Type t, DictionaryAttr attrs, size_t index,
                       bool isInput) -> Expected<TensorSignature> {
-    // An empty input nothing reads (CastLike's 'like' gives only its type)
-    // needs no buffer.
-    bool unusedInput =
-        isInput && !fn.isExternal() && fn.getArgument(index).use_empty();
     auto tensor = dyn_cast<RankedTensorType>(t);
     TensorSignature ts;
     auto nameAttr = attrs ? attrs.getAs<StringAttr>("graph.name") : nullptr;
@@ -178,11 +174,6 @@ Expected<ModelSignature> readSignature(ModuleOp module, StringRef name) {
       return makeError("graph tensor '" + ts.name + "' has an unsupported "
                        "element type");
     ts.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-    if (tensor.getNumElements() == 0 && !unusedInput)
-      return makeError("graph " + llvm::Twine(isInput ? "input" : "output") +
-                       " '" + ts.name +
-                       "' has no elements; empty tensors at the model "
-                       "boundary are not supported by the CPU back end yet");
     return ts;
   };
   for (auto [i, t] : llvm::enumerate(type.getInputs())) {

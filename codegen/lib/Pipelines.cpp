@@ -119,6 +119,9 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   }
   // Step 2: top-level parallel loops onto the runtime's thread pool; the
   // stack frames bounded at the memref level.
+  dlc::EmptyBuffersOptions empty;
+  empty.funcName = options.func;
+  pm.addPass(dlc::createEmptyBuffers(empty));
   dlc::OutlineParallelOptions outline;
   outline.funcName = options.func;
   pm.addPass(dlc::createOutlineParallel(outline));
@@ -258,6 +261,9 @@ void buildGPUKernelsToROCDLPipeline(OpPassManager &pm,
 
 void buildGPUHostToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(dlc::createCheckStackFrames());
+  dlc::EmptyBuffersOptions empty;
+  empty.funcName = "";
+  pm.addPass(dlc::createEmptyBuffers(empty));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -193,6 +193,14 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
     SmallVector<int64_t> ranges = l.getStaticLoopRanges();
     if (llvm::any_of(ranges, ShapedType::isDynamic))
       return success();
+    // A kernel over an empty dimension does no work (upstream's tile-and-fuse
+    // divides by its zero size).
+    auto empty = [](Operation *op) {
+      auto m = dyn_cast<linalg::LinalgOp>(op);
+      return m && llvm::is_contained(m.getStaticLoopRanges(), 0);
+    };
+    if (empty(root) || llvm::any_of(members, empty))
+      return success();
     // The rows: the leading parallel loops. The loops after them must all
     // be reductions (tiling a reduction loop across tasks is not thread
     // safe); an all-parallel root keeps its innermost loop whole.

@@ -560,6 +560,25 @@ def CheckStackFrames : Pass<"dlc-check-stack-frames", "mlir::ModuleOp"> {
   ];
 }
 
+def EmptyBuffers : Pass<"dlc-empty-buffers", "mlir::ModuleOp"> {
+  let summary = "Pass model tensors without elements as flat bare pointers";
+  let description = [{
+    Runs on memrefs before the LLVM lowering. Erases `scf.parallel` and
+    `scf.for` loops (without results) with a constant bound that gives no
+    iterations, then turns each argument of the model function `func` (of
+    every public function with a body when `func` is empty) that
+    is a statically shaped memref of rank > 1 with no elements (2x0x4) into
+    `memref<0xT>`, its uses reading a zero-sized `memref.alloca` of the
+    original type. Upstream's bare-pointer calling convention refuses such
+    memref types and would leave the function unconverted.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"main\"",
+           "Name of the model function">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def NameModelFunction : Pass<"dlc-name-model-function", "mlir::ModuleOp"> {
   let summary = "Give the imported graph function the model's symbol name";
   let description = [{
