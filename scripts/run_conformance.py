@@ -61,15 +61,20 @@ STAGE_FAILED = re.compile(
 
 def frozen_shape_inputs(test_dir):
     """--freeze-input arguments for the shape-like graph inputs of a test
-    (integer tensors, and Resize/Upsample 'scales'/'roi'), with their values
+    (integer tensors, Resize/Upsample 'scales'/'roi', Range's operands,
+    OneHot's depth, Compress's condition), with their values
     from test_data_set_0."""
     model = onnx.load(os.path.join(test_dir, "model.onnx"),
                       load_external_data=False)
     inits = {t.name for t in model.graph.initializer}
     shape_like = set()
     for node in model.graph.node:
-        if node.op_type in ("Resize", "Upsample"):
-            shape_like.update(node.input[1:])
+        if node.op_type in ("Resize", "Upsample", "Range"):
+            shape_like.update(node.input[1:] if node.op_type != "Range"
+                              else node.input)
+        elif node.op_type in ("OneHot", "Compress"):
+            # OneHot's depth and Compress's condition set the output shape.
+            shape_like.update(node.input[1:2])
     args = []
     inputs = [i for i in model.graph.input if i.name not in inits]
     for index, info in enumerate(inputs):

@@ -5,8 +5,9 @@
 // reshape), OneHot (a comparison of the indices with the positions along
 // the new axis), Hardmax (ArgMax compared with the positions),
 // GatherElements (a Gather from the flattened data at the flat offsets),
-// Swish (x * sigmoid(alpha * x)) and CumProd (a product over a second copy
-// of the axis, the factors outside each prefix replaced by 1).
+// Swish (x * sigmoid(alpha * x)), CumProd (a product over a second copy
+// of the axis, the factors outside each prefix replaced by 1) and Compress
+// with a constant condition (a Gather at the selected positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -313,9 +314,60 @@ LogicalResult importCumProd(NodeImporter &n) {
   return setCreated(n, x);
 }
 
+/// Compress: the slices along `axis` (of the flattened input without one)
+/// where the condition is true. The condition sets the output shape, so it
+/// must be a constant; it may be shorter than the axis (the rest false).
+LogicalResult importCompress(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  RankedTensorType in = n.inputType(0);
+  DenseElementsAttr cond = n.constantInput(1);
+  if (!cond)
+    return n.emitError()
+           << "input 'condition' must be a constant: it sets the output "
+              "shape of Compress; dlc needs it at compile time";
+  if (cond.getType().getRank() != 1)
+    return n.emitError() << "Compress condition must be 1-D, got "
+                         << cond.getType();
+  FailureOr<Value> x = n.input(0);
+  int64_t axis = 0;
+  if (n.hasAttr("axis")) {
+    FailureOr<int64_t> a = n.getInt("axis");
+    if (failed(a))
+      return failure();
+    FailureOr<int64_t> norm = graph::normalizeAxis(n.loc(), *a, in.getRank());
+    if (failed(norm))
+      return failure();
+    axis = *norm;
+  } else {
+    x = reshape(n, *x, {in.getNumElements()});
+  }
+  if (failed(x))
+    return failure();
+  int64_t size = cast<RankedTensorType>(x->getType()).getDimSize(axis);
+  if (cond.getNumElements() > size)
+    return n.emitError() << "Compress condition has " << cond.getNumElements()
+                         << " entries, more than the " << size
+                         << " along the axis";
+  if (!isa<IntegerType>(cond.getElementType()))
+    return n.emitError() << "Compress condition must be bool, got "
+                         << cond.getElementType();
+  SmallVector<int64_t> picked;
+  for (auto [i, bit] : llvm::enumerate(cond.getValues<APInt>()))
+    if (!bit.isZero())
+      picked.push_back(int64_t(i));
+  Value indices = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get({int64_t(picked.size())},
+                            n.builder().getI64Type()),
+      ArrayRef<int64_t>(picked)));
+  return setCreated(n, n.create<graph::GatherOp>(
+                           {*x, indices}, {n.i64Attr("axis", axis)}));
+}
+
 } // namespace
 
 void dlc::registerCompositeOps(OpTable &t) {
+  t.add("Compress", 9, kMaxOpset, importCompress);
   t.add("EyeLike", 9, kMaxOpset, importEyeLike);
   t.add("DepthToSpace", 1, kMaxOpset, importDepthToSpace);
   t.add("SpaceToDepth", 1, kMaxOpset, importSpaceToDepth);

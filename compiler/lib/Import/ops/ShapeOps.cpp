@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "../OpTable.h"
+#include "Compose.h"
 
 #include "dlc/Dialect/Graph/GraphUtils.h"
 #include "llvm/Support/MathExtras.h"
@@ -509,6 +510,7 @@ static LogicalResult importPad(NodeImporter &n) {
   Type element = in.getElementType();
   SmallVector<int64_t> pads;
   TypedAttr value;
+  Value runtimeValue; // a constant_value known only at run time
   if (!inputs) {
     FailureOr<SmallVector<int64_t>> p = n.getInts("pads");
     FailureOr<double> v = n.getFloat("value", 0.0);
@@ -523,14 +525,19 @@ static LogicalResult importPad(NodeImporter &n) {
       return failure();
     pads = *p;
     if (n.hasInput(2) && *mode == "constant") {
-      DenseElementsAttr v = n.constantInput(2);
-      if (!v || v.getNumElements() != 1)
-        return n.emitError() << "input 'constant_value' must be a constant "
-                                "scalar; dlc needs it at compile time";
-      if (v.getElementType() != element)
+      RankedTensorType vType = n.inputType(2);
+      if (vType.getNumElements() != 1)
+        return n.emitError() << "input 'constant_value' must be a scalar, "
+                                "got "
+                             << vType;
+      if (vType.getElementType() != element)
         return n.emitError() << "constant_value has type "
-                             << v.getElementType() << ", expected " << element;
-      value = cast<TypedAttr>(*v.getValues<Attribute>().begin());
+                             << vType.getElementType() << ", expected "
+                             << element;
+      if (DenseElementsAttr v = n.constantInput(2))
+        value = cast<TypedAttr>(*v.getValues<Attribute>().begin());
+      else
+        runtimeValue = n.input(2);
     }
     if (n.hasInput(3)) {
       FailureOr<SmallVector<int64_t>> axes = n.constantInts(3, "axes");
@@ -560,7 +567,22 @@ static LogicalResult importPad(NodeImporter &n) {
                                        n.strAttr("mode", *mode)};
   if (value && *mode == "constant")
     attrs.push_back(n.attr("value", value));
-  return setCreated(n, n.create<graph::PadOp>(n.input(0), attrs));
+  FailureOr<Value> padded = n.create<graph::PadOp>(n.input(0), attrs);
+  if (!runtimeValue || failed(padded))
+    return setCreated(n, padded);
+  // A run-time constant_value: zero padding, then the value selected where
+  // a padded all-true tensor of the input's shape is false.
+  auto boolType = in.clone(n.builder().getI1Type());
+  FailureOr<Value> inside = n.create<graph::PadOp>(
+      n.constant(DenseElementsAttr::get(boolType, true)),
+      {n.i64ArrayAttr("pads", pads), n.strAttr("mode", "constant")});
+  FailureOr<Value> scalar = runtimeValue;
+  if (n.inputType(2).getRank() != 0)
+    scalar = compose::reshape(n, runtimeValue, {});
+  if (failed(inside) || failed(scalar))
+    return failure();
+  return setCreated(
+      n, n.create<graph::WhereOp>(ValueRange{*inside, *padded, *scalar}));
 }
 
 static LogicalResult importTrilu(NodeImporter &n) {
