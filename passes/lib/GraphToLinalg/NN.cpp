@@ -249,8 +249,11 @@ struct PoolPattern : OpConversionPattern<OpTy> {
     MLIRContext *ctx = this->getContext();
     Value x = adaptor.getInput();
     auto xt = cast<RankedTensorType>(x.getType());
-    auto type = cast<RankedTensorType>(op.getType());
+    // (Integer MaxPool: int8/uint8 in signless storage.)
+    auto type = signlessType(op.getType());
     Type element = xt.getElementType();
+    bool isUns = isUnsignedElement(
+        cast<RankedTensorType>(op.getInput().getType()).getElementType());
     int64_t spatial = xt.getRank() - 2;
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
                       dil = op.getDilations(), pads = op.getPads();
@@ -270,7 +273,7 @@ struct PoolPattern : OpConversionPattern<OpTy> {
     AffineMap outMap = AffineMap::get(numDims, 0, outExprs, ctx);
     Value init = filledTensor(
         rewriter, loc, type,
-        IsMax ? extremeScalar(rewriter, loc, element, false, false)
+        IsMax ? extremeScalar(rewriter, loc, element, false, isUns)
               : constantScalar(rewriter, loc, element, 0));
     Value count = filledTensor(rewriter, loc, type,
                                constantScalar(rewriter, loc, element, 0));
@@ -319,7 +322,11 @@ struct PoolPattern : OpConversionPattern<OpTy> {
           }
           Value v = tensor::ExtractOp::create(b, l, x, src);
           if (IsMax) {
-            Value m = arith::MaximumFOp::create(b, l, a[1], v);
+            Value m =
+                isa<FloatType>(element)
+                    ? arith::MaximumFOp::create(b, l, a[1], v).getResult()
+                : isUns ? arith::MaxUIOp::create(b, l, a[1], v).getResult()
+                        : arith::MaxSIOp::create(b, l, a[1], v).getResult();
             linalg::YieldOp::create(
                 b, l, ValueRange{arith::SelectOp::create(b, l, inside, m, a[1])});
             return;

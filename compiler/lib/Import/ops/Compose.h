@@ -53,6 +53,13 @@ mlir::FailureOr<std::pair<mlir::Value, mlir::Value>>
 layerNormStats(NodeImporter &n, mlir::Value input, int64_t axis,
                double epsilon);
 
+/// An ONNX einsum equation in the explicit, letters-only form graph.einsum
+/// takes: ellipses expanded to unused letters, an implicit output made
+/// explicit (Einsum.cpp). `ranks` are the operands' ranks.
+mlir::FailureOr<std::string> explicitEinsum(NodeImporter &n,
+                                            llvm::StringRef equation,
+                                            llvm::ArrayRef<int64_t> ranks);
+
 } // namespace dlc::compose
 
 #endif // DLC_COMPILER_IMPORT_OPS_COMPOSE_H

@@ -387,8 +387,12 @@ LogicalResult importConvTranspose(NodeImporter &n) {
 template <typename OpTy>
 LogicalResult importPool(NodeImporter &n) {
   bool isMax = std::is_same_v<OpTy, graph::MaxPoolOp>;
-  if (failed(n.checkInputCount(1, 1)) || failed(requireFloat(n, 1)) ||
-      failed(onlyFirstOutput(n, "Indices")))
+  if (failed(n.checkInputCount(1, 1)) || failed(onlyFirstOutput(n, "Indices")))
+    return failure();
+  // MaxPool also takes int8/uint8 (opset 12 on).
+  Type element = n.inputType(0).getElementType();
+  bool byteMax = isMax && n.opset() >= 12 && element.isInteger(8);
+  if (!byteMax && failed(requireFloat(n, 1)))
     return failure();
   RankedTensorType x = n.inputType(0);
   if (x.getRank() < 3)
@@ -476,6 +480,64 @@ LogicalResult importGlobalPool(NodeImporter &n) {
                                            n.boolAttr("keepdims", true)}));
 }
 
+/// BatchNormalization in training mode (opset 14 on): normalized with the
+/// batch's statistics over every axis but the channels (the population
+/// variance), the running statistics blended with `momentum`.
+LogicalResult importBatchNormTraining(NodeImporter &n, double eps) {
+  FailureOr<double> momentum = n.getFloat("momentum", 0.9);
+  if (failed(momentum))
+    return failure();
+  RankedTensorType x = n.inputType(0);
+  int64_t rank = x.getRank();
+  if (rank < 2)
+    return n.emitError() << "BatchNormalization input must have rank >= 2, "
+                            "got "
+                         << rank;
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != 1)
+      axes.push_back(d);
+  Type e = x.getElementType();
+  auto reduce = [&](Value v, bool keep) {
+    return n.create<graph::ReduceMeanOp>(
+        v, {n.i64ArrayAttr("axes", axes), n.boolAttr("keepdims", keep)});
+  };
+  FailureOr<Value> meanKept = reduce(n.input(0), true);
+  FailureOr<Value> diff, square, mean, var, y;
+  if (succeeded(meanKept))
+    diff = n.create<graph::SubOp>(ValueRange{n.input(0), *meanKept});
+  if (succeeded(diff))
+    square = n.create<graph::MulOp>(ValueRange{*diff, *diff});
+  if (succeeded(square))
+    var = reduce(*square, false);
+  if (succeeded(var))
+    mean = reduce(n.input(0), false);
+  if (succeeded(mean))
+    y = n.create<graph::BatchNormOp>(
+        ValueRange{n.input(0), n.input(1), n.input(2), *mean, *var},
+        {n.f32Attr("epsilon", eps)});
+  if (failed(y))
+    return failure();
+  auto blend = [&](Value running, Value batch) -> FailureOr<Value> {
+    FailureOr<Value> kept = n.create<graph::MulOp>(
+        ValueRange{running, n.scalarConstant(e, *momentum)});
+    FailureOr<Value> added = n.create<graph::MulOp>(
+        ValueRange{batch, n.scalarConstant(e, 1 - *momentum)});
+    if (failed(kept) || failed(added))
+      return failure();
+    return n.create<graph::AddOp>(ValueRange{*kept, *added});
+  };
+  SmallVector<Value> results{*y};
+  if (n.numOutputs() > 1) {
+    FailureOr<Value> runningMean = blend(n.input(3), *mean);
+    FailureOr<Value> runningVar = blend(n.input(4), *var);
+    if (failed(runningMean) || failed(runningVar))
+      return failure();
+    results.append({*runningMean, *runningVar});
+  }
+  return n.setResults(results);
+}
+
 LogicalResult importBatchNorm(NodeImporter &n) {
   if (failed(n.checkInputCount(5, 5)) || failed(requireFloat(n, 5)))
     return failure();
@@ -484,8 +546,7 @@ LogicalResult importBatchNorm(NodeImporter &n) {
   if (failed(eps) || failed(training))
     return failure();
   if (*training)
-    return n.emitError()
-           << "BatchNormalization in training mode is not supported";
+    return importBatchNormTraining(n, *eps);
   if (failed(onlyFirstOutput(n, "running statistics")))
     return failure();
   return setCreated(
@@ -554,8 +615,15 @@ LogicalResult importEinsum(NodeImporter &n) {
       return failure();
     inputs.push_back(*v);
   }
+  SmallVector<int64_t> ranks;
+  for (Value v : inputs)
+    ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
+  FailureOr<std::string> explicitEq =
+      compose::explicitEinsum(n, *equation, ranks);
+  if (failed(explicitEq))
+    return failure();
   return setCreated(n, n.create<graph::EinsumOp>(
-                           inputs, {n.strAttr("equation", *equation)}));
+                           inputs, {n.strAttr("equation", *explicitEq)}));
 }
 
 /// The float values of a constant Resize/Upsample 'scales' input.

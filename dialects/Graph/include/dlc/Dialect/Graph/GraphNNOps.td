@@ -78,13 +78,14 @@ def Graph_ConvTransposeOp : Graph_InferredOp<"conv_transpose"> {
 class Graph_PoolOp<string mnemonic, string onnxName, dag extra>
     : Graph_InferredOp<mnemonic> {
   let summary = "N-d " # onnxName # ", NC[D]HW layout";
-  let arguments = !con((ins Graph_FloatTensor:$input,
+  // (Float; MaxPool also int8/uint8, which the importer admits.)
+  let arguments = !con((ins Graph_NumericTensor:$input,
                         DenseI64ArrayAttr:$kernel_shape,
                         DenseI64ArrayAttr:$strides,
                         DenseI64ArrayAttr:$dilations,
                         DenseI64ArrayAttr:$pads, BoolAttr:$ceil_mode),
                        extra);
-  let results = (outs Graph_FloatTensor:$output);
+  let results = (outs Graph_NumericTensor:$output);
   let assemblyFormat =
       "$input attr-dict `:` functional-type(operands, results)";
 }
