@@ -1,9 +1,11 @@
 //===- Scatter.cpp - graph.scatter to a sequential loop -------------------===//
 //
-// graph.scatter becomes a copy of the data (a parallel linalg.copy) and an
-// scf.for over the updates that reads each offset, combines and inserts,
-// in order: duplicate offsets and reductions see the earlier writes. On the
-// GPU back ends the loop is a one-thread kernel (dlc-gpu-map-loops).
+// graph.scatter with a reduction becomes a copy of the data (a parallel
+// linalg.copy) and an scf.for over the updates that reads each offset,
+// combines and inserts, in order: duplicate offsets see the earlier writes.
+// On the GPU back ends the loop is a one-thread kernel (dlc-gpu-map-loops).
+// Without a reduction the writes are independent and run as an scf.forall
+// (a parallel loop after bufferization: one thread per update on the GPU).
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,6 +42,53 @@ Value combine(OpBuilder &b, Location loc, StringRef reduction, Value old,
 
 struct ScatterPattern : OpConversionPattern<graph::ScatterOp> {
   using OpConversionPattern::OpConversionPattern;
+
+  /// Without a reduction the writes are independent (ONNX leaves duplicate
+  /// indices undefined): an scf.forall over the updates, each inserting its
+  /// element into a copy of the data with one spare element at the end,
+  /// which takes the writes whose offset is out of range.
+  static Value parallelScatter(OpBuilder &b, Location loc,
+                               RankedTensorType type, OpAdaptor adaptor) {
+    int64_t size = type.getDimSize(0);
+    int64_t count =
+        cast<RankedTensorType>(adaptor.getOffsets().getType()).getDimSize(0);
+    auto padded = RankedTensorType::get({size + 1}, type.getElementType());
+    Value work = tensor::InsertSliceOp::create(
+        b, loc, adaptor.getData(), emptyTensor(b, loc, padded),
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    Value offsets = adaptor.getOffsets(), updates = adaptor.getUpdates();
+    auto loop = scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(count)},
+        ValueRange{work}, std::nullopt,
+        [&](OpBuilder &lb, Location l, ValueRange args) {
+          Value i = args[0], out = args[1];
+          Value offset = arith::IndexCastOp::create(
+              lb, l, lb.getIndexType(),
+              tensor::ExtractOp::create(lb, l, offsets, i).getResult());
+          Value spare = indexConst(lb, l, size);
+          Value inRange = arith::CmpIOp::create(
+              lb, l, arith::CmpIPredicate::ult, offset, spare);
+          offset = arith::SelectOp::create(lb, l, inRange, offset, spare);
+          Value one = tensor::ExtractSliceOp::create(
+              lb, l, updates, ArrayRef<OpFoldResult>{i},
+              ArrayRef<OpFoldResult>{lb.getIndexAttr(1)},
+              ArrayRef<OpFoldResult>{lb.getIndexAttr(1)});
+          auto inParallel = scf::InParallelOp::create(lb, l);
+          OpBuilder::InsertionGuard guard(lb);
+          lb.setInsertionPointToStart(inParallel.getBody());
+          tensor::ParallelInsertSliceOp::create(
+              lb, l, one, out, ArrayRef<OpFoldResult>{offset},
+              ArrayRef<OpFoldResult>{lb.getIndexAttr(1)},
+              ArrayRef<OpFoldResult>{lb.getIndexAttr(1)});
+        });
+    return tensor::ExtractSliceOp::create(
+        b, loc, type, loop.getResult(0),
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  }
   LogicalResult
   matchAndRewrite(graph::ScatterOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -50,6 +99,10 @@ struct ScatterPattern : OpConversionPattern<graph::ScatterOp> {
     int64_t count =
         cast<RankedTensorType>(op.getOffsets().getType()).getDimSize(0);
     Location loc = op.getLoc();
+    if (reduction == "none") {
+      rewriter.replaceOp(op, parallelScatter(rewriter, loc, type, adaptor));
+      return success();
+    }
     Value copy =
         linalg::CopyOp::create(rewriter, loc, adaptor.getData(),
                                emptyTensor(rewriter, loc, type))

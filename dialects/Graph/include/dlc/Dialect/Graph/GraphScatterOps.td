@@ -16,7 +16,9 @@ def Graph_ScatterOp : Graph_Op<"scatter",
     `output` is a copy of `data` (1-D) in which, for i = 0, 1, ... in order,
     `output[offsets[i]]` becomes `updates[i]` (reduction `none`) or its
     combination with the value there (`add`, `mul`, `max`, `min`). Later
-    writes to the same offset see the earlier ones, as ONNX specifies.
+    writes to the same offset see the earlier ones, as ONNX specifies;
+    without a reduction the writes may run in parallel, so which of several
+    updates of one offset lands is unspecified (as in ONNX).
     Offsets are in [0, size); an offset out of range is skipped.
   }];
   let arguments = (ins Graph_Tensor:$data, Graph_I64Tensor:$offsets,
