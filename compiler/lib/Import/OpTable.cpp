@@ -51,6 +51,7 @@ const OpTable &OpTable::get() {
     registerAttentionOps(t);
     registerQuantizeOps(t);
     registerQLinearOps(t);
+    registerSelectionOps(t);
     return t;
   }();
   return table;
