@@ -511,6 +511,8 @@ LogicalResult ResizeOp::verify() {
       ct != "tf_crop_and_resize")
     return emitOpError("unsupported coordinate_transformation_mode '")
            << ct << "'";
+  if (getAntialias() && getMode() == "nearest")
+    return emitOpError("antialias needs mode linear or cubic");
   if (ct == "tf_crop_and_resize" &&
       static_cast<int64_t>(getRoi().size()) != 2 * in.getRank())
     return emitOpError("tf_crop_and_resize needs a roi of 2 * rank = ")

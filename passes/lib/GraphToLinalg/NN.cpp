@@ -553,6 +553,64 @@ static void cubicTaps(OpBuilder &b, Location l, Value x, int64_t in, double a,
   weights.append(std::begin(w), std::end(w));
 }
 
+/// The antialiased taps of a downsampling linear or cubic resize (ONNX
+/// Resize antialias): the kernel is stretched by 1 / min(scale, 1), so it
+/// covers n = 2 - 2 * start taps at ceil(x) - 1 + start + k, each weighted
+/// by the kernel at (tap - x) * scale, and the weights are normalized.
+static void antialiasTaps(OpBuilder &b, Location l, Value x, int64_t in,
+                          bool cubic, double a, double scale, bool exclude,
+                          SmallVectorImpl<Value> &points,
+                          SmallVectorImpl<Value> &weights) {
+  auto fc = [&](double v) {
+    return (Value)arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
+  };
+  auto sub = [&](Value p, Value q) {
+    return (Value)arith::SubFOp::create(b, l, p, q);
+  };
+  scale = std::min(scale, 1.0);
+  int64_t start = int64_t(std::floor((cubic ? -2.0 : -1.0) / scale)) + 1;
+  int64_t count = 2 - 2 * start;
+  Value base = sub(math::CeilOp::create(b, l, x), fc(1));
+  Value total;
+  for (int64_t k = 0; k < count; ++k) {
+    Value point = addF(b, l, base, fc(double(start + k)));
+    Value t = math::AbsFOp::create(b, l, mulF(b, l, sub(point, x), fc(scale)));
+    Value w;
+    if (!cubic) {
+      w = arith::MaximumFOp::create(b, l, sub(fc(1), t), fc(0));
+    } else {
+      Value t2 = mulF(b, l, t, t);
+      Value nearW = addF(
+          b, l, mulF(b, l, sub(mulF(b, l, fc(a + 2), t), fc(a + 3)), t2),
+          fc(1));
+      Value p = sub(mulF(b, l, fc(a), t), fc(5 * a));
+      p = addF(b, l, mulF(b, l, p, t), fc(8 * a));
+      Value farW = sub(mulF(b, l, p, t), fc(4 * a));
+      w = arith::SelectOp::create(
+          b, l,
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, t, fc(1)),
+          nearW,
+          arith::SelectOp::create(
+              b, l,
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, t, fc(2)),
+              farW, fc(0)));
+    }
+    if (exclude) {
+      Value inside = arith::AndIOp::create(
+          b, l,
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, point, fc(0)),
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, point,
+                                fc(double(in - 1))));
+      w = arith::SelectOp::create(b, l, inside, w, fc(0));
+    }
+    points.push_back(point);
+    weights.push_back(w);
+    total = total ? addF(b, l, total, w) : w;
+  }
+  for (Value &w : weights)
+    w = arith::DivFOp::create(b, l, w, total);
+}
+
 /// Resize: each output element reads its source coordinates (computed in
 /// f32) with nearest rounding, or sums the product of per-dimension tap
 /// weights (2 linear or 4 cubic taps) over the resized dimensions.
@@ -575,6 +633,7 @@ struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
     bool crop = ct == "tf_crop_and_resize";
     double a = op.getCubicCoeffA().convertToDouble();
     bool exclude = op.getExcludeOutside();
+    bool antialias = op.getAntialias();
     double extrapolation = op.getExtrapolationValue().convertToDouble();
     Type f32 = rewriter.getF32Type();
     auto r = indexGeneric(
@@ -633,6 +692,14 @@ struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
                 rounded = math::CeilOp::create(
                     b, l, arith::SubFOp::create(b, l, xo, fc(0.5)));
               fixed[d] = toIndex(rounded);
+              continue;
+            }
+            if (antialias) {
+              SmallVector<Value> points;
+              antialiasTaps(b, l, xo, in, mode == "cubic", a, scales[d],
+                            exclude, points, weights[d]);
+              for (Value p : points)
+                taps[d].push_back(toIndex(p));
               continue;
             }
             if (mode == "cubic") {

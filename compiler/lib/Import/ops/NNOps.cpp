@@ -634,8 +634,12 @@ LogicalResult importResize(NodeImporter &n) {
         failed(exclude) || failed(policy) || failed(cubicA) ||
         failed(extrapolation))
       return failure();
-    if (*antialias)
-      return n.emitError() << "Resize antialias is not supported";
+    if (*antialias != 0 && *antialias != 1)
+      return n.emitError() << "Resize antialias must be 0 or 1, got "
+                           << *antialias;
+    // Nearest ignores antialias.
+    if (*antialias == 1 && *mode != "nearest")
+      extra.push_back(n.boolAttr("antialias", true));
     if (*policy != "stretch" && *policy != "not_larger" &&
         *policy != "not_smaller")
       return n.emitError() << "Resize keep_aspect_ratio_policy '" << *policy
@@ -715,8 +719,8 @@ LogicalResult importResize(NodeImporter &n) {
     if (hasScales)
       sizes.clear();
     if (*mode == "cubic")
-      extra = {n.f32Attr("cubic_coeff_a", *cubicA),
-               n.boolAttr("exclude_outside", *exclude == 1)};
+      extra.append({n.f32Attr("cubic_coeff_a", *cubicA),
+                    n.boolAttr("exclude_outside", *exclude == 1)});
     if (ct == "tf_crop_and_resize") {
       DenseElementsAttr r = n.hasInput(1) ? n.constantInput(1) : nullptr;
       if (!r || !isa<FloatType>(r.getElementType()))

@@ -163,7 +163,8 @@ def Graph_ResizeOp : Graph_Op<"resize", [Pure]> {
     others are renormalized). tf_crop_and_resize reads the region `roi`
     (the starts of all dimensions, then their ends, as fractions of the
     input) and writes `extrapolation_value` where a source coordinate falls
-    outside the input.
+    outside the input. `antialias` (linear or cubic) stretches the kernel
+    by 1 / scale where a dimension is downsampled, as ONNX Resize does.
   }];
   let arguments = (ins Graph_FloatTensor:$input, StrAttr:$mode,
                    StrAttr:$coordinate_transformation_mode,
@@ -171,7 +172,8 @@ def Graph_ResizeOp : Graph_Op<"resize", [Pure]> {
                    DefaultValuedAttr<F32Attr, "-0.75">:$cubic_coeff_a,
                    DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
                    DefaultValuedAttr<F32Attr, "0.0">:$extrapolation_value,
-                   DefaultValuedAttr<DenseF32ArrayAttr, "{}">:$roi);
+                   DefaultValuedAttr<DenseF32ArrayAttr, "{}">:$roi,
+                   DefaultValuedAttr<BoolAttr, "false">:$antialias);
   let results = (outs Graph_FloatTensor:$output);
   let assemblyFormat =
       "$input attr-dict `:` functional-type(operands, results)";
