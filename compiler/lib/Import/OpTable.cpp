@@ -52,6 +52,7 @@ const OpTable &OpTable::get() {
     registerQuantizeOps(t);
     registerQLinearOps(t);
     registerScatterOps(t);
+    registerSelectionOps(t);
     return t;
   }();
   return table;

@@ -54,6 +54,7 @@ void registerAttentionOps(OpTable &table);
 void registerQuantizeOps(OpTable &table);
 void registerQLinearOps(OpTable &table);
 void registerScatterOps(OpTable &table);
+void registerSelectionOps(OpTable &table);
 
 } // namespace dlc
 
