@@ -51,6 +51,7 @@ const OpTable &OpTable::get() {
     registerAttentionOps(t);
     registerQuantizeOps(t);
     registerQLinearOps(t);
+    registerRecurrentOps(t);
     return t;
   }();
   return table;

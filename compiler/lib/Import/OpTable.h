@@ -53,6 +53,7 @@ void registerLossOps(OpTable &table);
 void registerAttentionOps(OpTable &table);
 void registerQuantizeOps(OpTable &table);
 void registerQLinearOps(OpTable &table);
+void registerRecurrentOps(OpTable &table);
 
 } // namespace dlc
 
