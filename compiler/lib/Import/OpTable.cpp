@@ -52,6 +52,7 @@ const OpTable &OpTable::get() {
     registerQuantizeOps(t);
     registerQLinearOps(t);
     registerRecurrentOps(t);
+    registerSignalOps(t);
     return t;
   }();
   return table;

@@ -54,6 +54,7 @@ void registerAttentionOps(OpTable &table);
 void registerQuantizeOps(OpTable &table);
 void registerQLinearOps(OpTable &table);
 void registerRecurrentOps(OpTable &table);
+void registerSignalOps(OpTable &table);
 
 } // namespace dlc
 
