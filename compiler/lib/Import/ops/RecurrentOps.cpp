@@ -5,9 +5,9 @@
 //      and multiplied by W^T of each direction for all steps in one MatMul;
 //      the biases (Wb + Rb, except GRU's Rbh with linear_before_reset) are
 //      added there.
-//   2. Each step multiplies the hidden state by R^T and applies the gates
-//      with the node's activations (clip bounds their inputs); LSTM adds the
-//      peepholes P.
+//   2. Each step adds h R^T (a Gemm with trans_b, reading R in place) to its
+//      row of X W^T and applies the gates with the node's activations (clip
+//      bounds their inputs); LSTM adds the peepholes P.
 //   3. sequence_lens masks the steps past a batch entry's length: its state
 //      is kept and its output is 0 (an entry of length 0 ends with zero
 //      states, as in onnxruntime). The reverse direction walks each batch
@@ -68,6 +68,12 @@ struct Ops {
   Value sub(Value a, Value b) { return op<graph::SubOp>({a, b}); }
   Value mul(Value a, Value b) { return op<graph::MulOp>({a, b}); }
   Value matmul(Value a, Value b) { return op<graph::MatMulOp>({a, b}); }
+  /// a * b^T + c (a Gemm, so that b is read in place).
+  Value gemmT(Value a, Value b, Value c) {
+    return op<graph::GemmOp>(
+        {a, b, c}, {n.f32Attr("alpha", 1.0), n.f32Attr("beta", 1.0),
+                    n.boolAttr("trans_a", false), n.boolAttr("trans_b", true)});
+  }
   Value where(Value c, Value a, Value b) {
     return op<graph::WhereOp>({c, a, b});
   }
@@ -394,7 +400,7 @@ DirResult runDirection(Ops &b, const Config &c, Value x, int64_t d) {
   const Activation *act = &c.acts[d * c.actsPerDir];
   // Step 1: X W^T + biases for all steps.
   Value wT = b.transpose(b.pick(n.input(1), 0, d), {1, 0});
-  Value rT = b.transpose(b.pick(n.input(2), 0, d), {1, 0});
+  Value r = b.pick(n.input(2), 0, d);
   Value xw = b.matmul(x, wT);
   Value rbh;
   if (n.hasInput(3)) {
@@ -413,10 +419,10 @@ DirResult runDirection(Ops &b, const Config &c, Value x, int64_t d) {
   bool backwards = (c.reverse || d == 1) && !gathered;
   if (gathered)
     xw = permuteSteps(b, c, xw, gh);
-  Value rzrT, rhT, p[3];
+  Value rzr, rh, p[3];
   if (c.cell == Cell::GRU) {
-    rzrT = b.slice(rT, 1, 0, 2 * hs);
-    rhT = b.slice(rT, 1, 2 * hs, gh);
+    rzr = b.slice(r, 0, 0, 2 * hs);
+    rh = b.slice(r, 0, 2 * hs, gh);
   }
   if (c.cell == Cell::LSTM && n.hasInput(7)) {
     Value pd = b.pick(n.input(7), 0, d);
@@ -443,22 +449,20 @@ DirResult runDirection(Ops &b, const Config &c, Value x, int64_t d) {
     Value xt = b.pick(xw, 0, t);
     Value hn, cn;
     if (c.cell == Cell::RNN) {
-      hn = applyActivation(b, clipped(b, c, b.add(xt, b.matmul(h, rT))),
-                           act[0]);
+      hn = applyActivation(b, clipped(b, c, b.gemmT(h, r, xt)), act[0]);
     } else if (c.cell == Cell::GRU) {
-      Value zr = b.add(b.slice(xt, 1, 0, 2 * hs), b.matmul(h, rzrT));
+      Value zr = b.gemmT(h, rzr, b.slice(xt, 1, 0, 2 * hs));
       Value z = applyActivation(b, clipped(b, c, b.slice(zr, 1, 0, hs)), act[0]);
-      Value r =
+      Value rg =
           applyActivation(b, clipped(b, c, b.slice(zr, 1, hs, 2 * hs)), act[0]);
       Value xh = b.slice(xt, 1, 2 * hs, gh);
       Value hr = c.linearBeforeReset
-                     ? b.mul(r, rbh ? b.add(b.matmul(h, rhT), rbh)
-                                    : b.matmul(h, rhT))
-                     : b.matmul(b.mul(r, h), rhT);
+                     ? b.mul(rg, b.gemmT(h, rh, rbh ? rbh : zero))
+                     : b.gemmT(b.mul(rg, h), rh, zero);
       Value hh = applyActivation(b, clipped(b, c, b.add(xh, hr)), act[1]);
       hn = b.add(hh, b.mul(z, b.sub(h, hh)));
     } else {
-      Value g = b.add(xt, b.matmul(h, rT));
+      Value g = b.gemmT(h, r, xt);
       auto gate = [&](int64_t k) { return b.slice(g, 1, k * hs, (k + 1) * hs); };
       Value gi = gate(0), go = gate(1), gf = gate(2), gc = gate(3);
       if (p[0]) {
