@@ -446,23 +446,28 @@ DirResult runDirection(Ops &b, const Config &c, Value x, int64_t d) {
   SmallVector<Value> ys(c.steps);
   for (int64_t s = 0; s < c.steps && b.ok; ++s) {
     int64_t t = backwards ? c.steps - 1 - s : s;
+    // h M^T + v; without initial_h the first step's h is zero.
+    bool hZero = s == 0 && !n.hasInput(5);
+    auto rec = [&](Value hv, Value m, Value v) {
+      return hZero ? v : b.gemmT(hv, m, v);
+    };
     Value xt = b.pick(xw, 0, t);
     Value hn, cn;
     if (c.cell == Cell::RNN) {
-      hn = applyActivation(b, clipped(b, c, b.gemmT(h, r, xt)), act[0]);
+      hn = applyActivation(b, clipped(b, c, rec(h, r, xt)), act[0]);
     } else if (c.cell == Cell::GRU) {
-      Value zr = b.gemmT(h, rzr, b.slice(xt, 1, 0, 2 * hs));
+      Value zr = rec(h, rzr, b.slice(xt, 1, 0, 2 * hs));
       Value z = applyActivation(b, clipped(b, c, b.slice(zr, 1, 0, hs)), act[0]);
       Value rg =
           applyActivation(b, clipped(b, c, b.slice(zr, 1, hs, 2 * hs)), act[0]);
       Value xh = b.slice(xt, 1, 2 * hs, gh);
       Value hr = c.linearBeforeReset
-                     ? b.mul(rg, b.gemmT(h, rh, rbh ? rbh : zero))
-                     : b.gemmT(b.mul(rg, h), rh, zero);
+                     ? b.mul(rg, rec(h, rh, rbh ? rbh : zero))
+                     : rec(b.mul(rg, h), rh, zero);
       Value hh = applyActivation(b, clipped(b, c, b.add(xh, hr)), act[1]);
       hn = b.add(hh, b.mul(z, b.sub(h, hh)));
     } else {
-      Value g = b.gemmT(h, r, xt);
+      Value g = rec(h, r, xt);
       auto gate = [&](int64_t k) { return b.slice(g, 1, k * hs, (k + 1) * hs); };
       Value gi = gate(0), go = gate(1), gf = gate(2), gc = gate(3);
       if (p[0]) {
