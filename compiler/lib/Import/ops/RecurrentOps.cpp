@@ -198,8 +198,10 @@ LogicalResult readActivations(NodeImporter &n, Config &c) {
     return n.emitError() << cellName(c.cell) << " expects "
                          << c.actsPerDir * c.dirs << " activations, got "
                          << names.size();
-  FailureOr<SmallVector<double>> alphas = n.getFloats("activation_alpha", ArrayRef<double>());
-  FailureOr<SmallVector<double>> betas = n.getFloats("activation_beta", ArrayRef<double>());
+  FailureOr<SmallVector<double>> alphas =
+      n.getFloats("activation_alpha", ArrayRef<double>());
+  FailureOr<SmallVector<double>> betas =
+      n.getFloats("activation_beta", ArrayRef<double>());
   if (failed(alphas) || failed(betas))
     return failure();
   size_t ai = 0, bi = 0;
@@ -253,8 +255,9 @@ FailureOr<Config> readConfig(NodeImporter &n, Cell cell) {
     c.bidirectional = true;
     c.dirs = 2;
   } else {
-    return n.emitError() << name << " direction must be forward, reverse or "
-                                    "bidirectional, got '"
+    return n.emitError() << name
+                         << " direction must be forward, reverse or "
+                            "bidirectional, got '"
                          << *dir << "'";
   }
   if (*layout != 0 && *layout != 1)
@@ -271,16 +274,14 @@ FailureOr<Config> readConfig(NodeImporter &n, Cell cell) {
     c.clip = *clip;
   }
 
-  RankedTensorType x = n.inputType(0), w = n.inputType(1), r = n.inputType(2);
+  RankedTensorType x = n.inputType(0), r = n.inputType(2);
   c.element = x.getElementType();
   if (!isa<FloatType>(c.element))
     return n.emitError() << name << " X must be a float tensor, got " << x;
   if (x.getRank() != 3 || !x.hasStaticShape())
-    return n.emitError() << name << " X must be a static 3-D tensor, got "
-                         << x;
+    return n.emitError() << name << " X must be a static 3-D tensor, got " << x;
   if (r.getRank() != 3 || !r.hasStaticShape())
-    return n.emitError() << name << " R must be a static 3-D tensor, got "
-                         << r;
+    return n.emitError() << name << " R must be a static 3-D tensor, got " << r;
   c.steps = x.getDimSize(c.layout == 0 ? 0 : 1);
   c.batch = x.getDimSize(c.layout == 0 ? 1 : 0);
   c.inputSize = x.getDimSize(2);
@@ -295,24 +296,20 @@ FailureOr<Config> readConfig(NodeImporter &n, Cell cell) {
   if (failed(checkShape(n, cell, 1, "W", {c.dirs, gh, c.inputSize})) ||
       failed(checkShape(n, cell, 2, "R", {c.dirs, gh, c.hidden})))
     return failure();
-  (void)w;
   if (n.hasInput(3) && failed(checkShape(n, cell, 3, "B", {c.dirs, 2 * gh})))
     return failure();
   SmallVector<int64_t> stateShape =
       c.layout == 0 ? SmallVector<int64_t>{c.dirs, c.batch, c.hidden}
                     : SmallVector<int64_t>{c.batch, c.dirs, c.hidden};
-  if (n.hasInput(5) &&
-      failed(checkShape(n, cell, 5, "initial_h", stateShape)))
+  if (n.hasInput(5) && failed(checkShape(n, cell, 5, "initial_h", stateShape)))
     return failure();
-  if (n.hasInput(6) &&
-      failed(checkShape(n, cell, 6, "initial_c", stateShape)))
+  if (n.hasInput(6) && failed(checkShape(n, cell, 6, "initial_c", stateShape)))
     return failure();
   if (n.hasInput(7) &&
       failed(checkShape(n, cell, 7, "P", {c.dirs, 3 * c.hidden})))
     return failure();
   for (size_t i = 1; i < 8; ++i)
-    if (i != 4 && n.hasInput(i) &&
-        n.inputType(i).getElementType() != c.element)
+    if (i != 4 && n.hasInput(i) && n.inputType(i).getElementType() != c.element)
       return n.emitError() << name << " input #" << i << " must have X's "
                            << "element type " << c.element << ", got "
                            << n.inputType(i);
@@ -338,7 +335,8 @@ FailureOr<Config> readConfig(NodeImporter &n, Cell cell) {
     }
   }
   if (c.lensDynamic && (c.reverse || c.bidirectional))
-    return n.emitError() << name << " input 'sequence_lens' must be a constant "
+    return n.emitError() << name
+                         << " input 'sequence_lens' must be a constant "
                             "for the reverse direction; dlc needs it at "
                             "compile time";
   if (failed(readActivations(n, c)))
@@ -355,8 +353,8 @@ Value reverseRows(Ops &b, const Config &c) {
       int64_t len = c.lens.empty() ? c.steps : c.lens[i];
       idx.push_back((t < len ? len - 1 - t : t) * c.batch + i);
     }
-  auto type = RankedTensorType::get({(int64_t)idx.size()},
-                                    b.n.builder().getI64Type());
+  auto type =
+      RankedTensorType::get({(int64_t)idx.size()}, b.n.builder().getI64Type());
   return b.n.constant(DenseElementsAttr::get(type, ArrayRef<int64_t>(idx)));
 }
 
@@ -377,10 +375,10 @@ Value clipped(Ops &b, const Config &c, Value v) {
     return v;
   if (!b.live(v))
     return {};
-  return b.check(b.n.create<graph::ClipOp>(
-      ValueRange{v, b.scalar(c.element, -*c.clip),
-                 b.scalar(c.element, *c.clip)},
-      {}, TypeRange{v.getType()}));
+  return b.check(
+      b.n.create<graph::ClipOp>(ValueRange{v, b.scalar(c.element, -*c.clip),
+                                           b.scalar(c.element, *c.clip)},
+                                {}, TypeRange{v.getType()}));
 }
 
 /// The state input `i` (initial_h / initial_c) of direction `d` as [B, H],
@@ -436,12 +434,11 @@ DirResult runDirection(Ops &b, const Config &c, Value x, int64_t d) {
                      : Type();
   Value lens;
   if (lenType)
-    lens = c.lensDynamic
-               ? n.input(4)
-               : n.constant(DenseElementsAttr::get(
-                     RankedTensorType::get({c.batch}, lenType),
-                     ArrayRef<int32_t>(SmallVector<int32_t>(c.lens.begin(),
-                                                            c.lens.end()))));
+    lens = c.lensDynamic ? n.input(4)
+                         : n.constant(DenseElementsAttr::get(
+                               RankedTensorType::get({c.batch}, lenType),
+                               ArrayRef<int32_t>(SmallVector<int32_t>(
+                                   c.lens.begin(), c.lens.end()))));
   Value one = b.scalar(c.element, 1.0), zero = b.scalar(c.element, 0.0);
   SmallVector<Value> ys(c.steps);
   for (int64_t s = 0; s < c.steps && b.ok; ++s) {
@@ -457,18 +454,20 @@ DirResult runDirection(Ops &b, const Config &c, Value x, int64_t d) {
       hn = applyActivation(b, clipped(b, c, rec(h, r, xt)), act[0]);
     } else if (c.cell == Cell::GRU) {
       Value zr = rec(h, rzr, b.slice(xt, 1, 0, 2 * hs));
-      Value z = applyActivation(b, clipped(b, c, b.slice(zr, 1, 0, hs)), act[0]);
+      Value z =
+          applyActivation(b, clipped(b, c, b.slice(zr, 1, 0, hs)), act[0]);
       Value rg =
           applyActivation(b, clipped(b, c, b.slice(zr, 1, hs, 2 * hs)), act[0]);
       Value xh = b.slice(xt, 1, 2 * hs, gh);
-      Value hr = c.linearBeforeReset
-                     ? b.mul(rg, rec(h, rh, rbh ? rbh : zero))
-                     : rec(b.mul(rg, h), rh, zero);
+      Value hr = c.linearBeforeReset ? b.mul(rg, rec(h, rh, rbh ? rbh : zero))
+                                     : rec(b.mul(rg, h), rh, zero);
       Value hh = applyActivation(b, clipped(b, c, b.add(xh, hr)), act[1]);
       hn = b.add(hh, b.mul(z, b.sub(h, hh)));
     } else {
       Value g = rec(h, r, xt);
-      auto gate = [&](int64_t k) { return b.slice(g, 1, k * hs, (k + 1) * hs); };
+      auto gate = [&](int64_t k) {
+        return b.slice(g, 1, k * hs, (k + 1) * hs);
+      };
       Value gi = gate(0), go = gate(1), gf = gate(2), gc = gate(3);
       if (p[0]) {
         gi = b.add(gi, b.mul(p[0], cs));

@@ -71,8 +71,8 @@ template <Window W> LogicalResult importWindow(NodeImporter &n) {
   if (size->size() != 1 || (*size)[0] < 0)
     return n.emitError() << name << " size must be one non-negative integer";
   if (*dtype < 0 || *dtype > std::numeric_limits<int32_t>::max())
-    return n.emitError() << name << " output_datatype is not a data type: "
-                         << *dtype;
+    return n.emitError() << name
+                         << " output_datatype is not a data type: " << *dtype;
   llvm::Expected<Type> out =
       convertElementType(n.context(), static_cast<int32_t>(*dtype));
   if (!out)
@@ -103,9 +103,9 @@ template <Window W> LogicalResult importWindow(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 struct DftSpec {
-  int64_t inLen = 0;   // L: signal entries along the axis
+  int64_t inLen = 0;     // L: signal entries along the axis
   int64_t inComplex = 1; // C
-  int64_t n = 0;       // DFT length
+  int64_t n = 0;         // DFT length
   bool inverse = false, onesided = false;
 };
 
@@ -188,7 +188,8 @@ LogicalResult checkSignal(NodeImporter &n, StringRef op, RankedTensorType t,
                          << minRank << ", got " << t;
   int64_t c = t.getShape().back();
   if (c != 1 && c != 2)
-    return n.emitError() << op << " input's last dimension must be 1 (real) "
+    return n.emitError() << op
+                         << " input's last dimension must be 1 (real) "
                             "or 2 (complex), got "
                          << c;
   return success();
@@ -309,8 +310,7 @@ LogicalResult importSTFT(NodeImporter &n) {
   } else {
     return n.emitError() << "STFT needs a window or a frame_length";
   }
-  int64_t batch = t.getDimSize(0), length = t.getDimSize(1),
-          comps = t.getDimSize(2);
+  int64_t length = t.getDimSize(1), comps = t.getDimSize(2);
   if (frameLen <= 0 || frameLen > length)
     return n.emitError() << "STFT frame length " << frameLen
                          << " must be in [1, " << length << "]";
@@ -338,7 +338,6 @@ LogicalResult importSTFT(NodeImporter &n) {
   s.inComplex = comps;
   s.n = frameLen;
   s.onesided = *onesided != 0;
-  (void)batch;
   return setCreated(n, dftLastAxis(n, *x, s));
 }
 
