@@ -53,6 +53,8 @@ const OpTable &OpTable::get() {
     registerQLinearOps(t);
     registerScatterOps(t);
     registerSelectionOps(t);
+    registerRecurrentOps(t);
+    registerSignalOps(t);
     return t;
   }();
   return table;

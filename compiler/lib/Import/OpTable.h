@@ -55,6 +55,8 @@ void registerQuantizeOps(OpTable &table);
 void registerQLinearOps(OpTable &table);
 void registerScatterOps(OpTable &table);
 void registerSelectionOps(OpTable &table);
+void registerRecurrentOps(OpTable &table);
+void registerSignalOps(OpTable &table);
 
 } // namespace dlc
 
