@@ -59,6 +59,38 @@ STAGE_FAILED = re.compile(
     r"lowering the host code) failed$")
 
 
+# The class of an unsupported reason, for the report: what is out of scope
+# for dlc (other domains, strings, sequences/optionals, image decoding),
+# what waits for dynamic shapes, control flow or randomness, the operators
+# newer than the rest, and what is simply not implemented yet.
+REASON_CLASSES = (
+    ("out of scope: ai.onnx.ml and training domains",
+     ("imports no default-domain",)),
+    ("out of scope: string tensors",
+     ("STRING", "StringSplit", "StringNormalizer", "StringConcat",
+      "RegexFullMatch", "TfIdfVectorizer")),
+    ("out of scope: sequence and optional types",
+     ("Sequence", "Optional", "is not a tensor")),
+    ("out of scope: image decoding", ("ImageDecoder",)),
+    ("dynamic shapes (data-dependent output shapes)",
+     ("NonZero", "NonMaxSuppression", "Unique", "dynamic shapes",
+      "depends on their values")),
+    ("control flow (If, Loop, Scan)", ("If (opset", "Loop (opset",
+                                       "Scan (opset")),
+    ("randomness (training-mode Dropout, random ops)",
+     ("Bernoulli", "RandomUniform", "RandomNormal", "Dropout")),
+    ("newest operators (opset 27, ai.onnx.preview)",
+     ("opset 27)", "ai.onnx.preview")),
+)
+
+
+def reason_class(reason):
+    for cls, needles in REASON_CLASSES:
+        if any(n in reason for n in needles):
+            return cls
+    return "not implemented yet"
+
+
 def frozen_shape_inputs(test_dir):
     """--freeze-input arguments for the shape-like graph inputs of a test
     (integer tensors, Resize/Upsample 'scales'/'roi', Range's operands,
@@ -90,9 +122,24 @@ FRAME_LINE = re.compile(r"stack frames: \d+ functions, largest (\d+) bytes "
                         r"\(([^)]*)\)")
 
 
+# Tests compared with a looser absolute tolerance, and why. Listed in the
+# report; nothing else deviates from rtol 1e-3, atol 1e-7.
+ATOL_OVERRIDES = {
+    # The reference is numpy's complex64 inverse FFT: where the exact value
+    # is 0 it holds float32 roundoff (1.9e-7 on values of magnitude ~1);
+    # dlc's DFT matrix gives the exact 0.
+    "test_dft_inverse": (1e-6, "float32 FFT roundoff in the reference"),
+    "test_dft_inverse_opset19": (1e-6,
+                                 "float32 FFT roundoff in the reference"),
+}
+
+
 def run_one(dlc_run, target, test_dir, timeout, base_extra=()):
     """(status, reason, largest frame or None)."""
     frames = []
+    override = ATOL_OVERRIDES.get(os.path.basename(test_dir))
+    if override:
+        base_extra = list(base_extra) + ["--atol=%g" % override[0]]
     status, reason = run_dlc_run(dlc_run, target, test_dir, timeout,
                                  list(base_extra), frames)
     if status == "unsupported" and any(p in reason
@@ -175,6 +222,9 @@ def write_report(path, results, target, expected):
            "compile time; it is then compiled again with those inputs frozen "
            "to their test values (`dlc-run --freeze-input`). %d of the "
            "passes below are such runs." % frozen, "",
+           "Compared with a looser absolute tolerance: " +
+           "; ".join("`%s` (atol %g: %s)" % (t, a, why) for t, (a, why) in
+                     sorted(ATOL_OVERRIDES.items())) + ".", "",
            "| passed | failed | unsupported | collected |",
            "|---|---|---|---|",
            "| %d | %d | %d | %d |" % (counts["passed"], counts["failed"],
@@ -193,15 +243,22 @@ def write_report(path, results, target, expected):
     for r in failed:
         out.append("- `%s` (%s): %s" % (r["test"], r["op"],
                                         r["reason"].replace("|", "\\|")))
-    out += ["", "## Unsupported, grouped by reason", "",
-            "| tests | reason | examples |", "|---|---|---|"]
     groups = collections.defaultdict(list)
     for r in results:
         if r["status"] == "unsupported":
             groups[normalize_reason(r["reason"])].append(r["test"])
+    by_class = collections.Counter()
+    for reason, tests in groups.items():
+        by_class[reason_class(reason)] += len(tests)
+    out += ["", "## Unsupported, by class", "", "| tests | class |",
+            "|---|---|"]
+    for cls, count in by_class.most_common():
+        out.append("| %d | %s |" % (count, cls))
+    out += ["", "## Unsupported, grouped by reason", "",
+            "| tests | class | reason | examples |", "|---|---|---|---|"]
     for reason, tests in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        out.append("| %d | %s | %s |" % (
-            len(tests), reason.replace("|", "\\|"),
+        out.append("| %d | %s | %s | %s |" % (
+            len(tests), reason_class(reason), reason.replace("|", "\\|"),
             ", ".join("`%s`" % t for t in tests[:3]) +
             (", ..." if len(tests) > 3 else "")))
     del schemas
