@@ -29,6 +29,12 @@ recorded as the ONNX metadata "vocab_size" for compare_models.py):
   gpt2_small    transformers GPT2Model, decoder only with its causal mask: 2
                 layers, hidden 128, 4 heads, 64 positions; inputs int64[1,32]
                 input_ids and attention_mask
+  llama_small   transformers LlamaModel, decoder only (RMSNorm, rotary
+                positions, SiLU-gated MLP, grouped-query attention): 2 layers,
+                hidden 128, 4 heads, 2 key-value heads, intermediate 256;
+                input int64[1,32] input_ids, no attention_mask (the causal
+                mask alone: with a padding mask the traced mask update is an
+                ONNX ScatterND)
   whisper_tiny  transformers WhisperModel, encoder-decoder: 16 mel bins x 64
                 frames (2 convolutions, 32 encoder positions), 2+2 layers,
                 d_model 128, 4 heads, ffn 256; inputs float[1,16,64]
@@ -60,7 +66,8 @@ SEED = 0
 OPSET = 17
 BERT_SEQ = 128
 MODELS = ("resnet50", "mobilenet_v2", "bert_base", "vit_small", "swin_tiny",
-          "gpt2_small", "whisper_tiny", "lstm", "gru", "lraspp_mobilenet")
+          "gpt2_small", "llama_small", "whisper_tiny", "lstm", "gru",
+          "lraspp_mobilenet")
 # Models whose token ids come from a small vocabulary: the exported file
 # records it as metadata "vocab_size" and compare_models.py draws its
 # random ids below it.
@@ -263,6 +270,19 @@ def build_family(name, torch):
                 ["last_hidden_state"],
                 "transformers GPT2Model (causal, seq 32, 2 layers, hidden 128, "
                 "4 heads, vocabulary %d)" % VOCAB)
+    if name == "llama_small":
+        tf = hf_offline()
+        config = tf.LlamaConfig(vocab_size=VOCAB, hidden_size=128,
+                                intermediate_size=256, num_hidden_layers=2,
+                                num_attention_heads=4, num_key_value_heads=2,
+                                max_position_embeddings=64, use_cache=False,
+                                attn_implementation="eager")
+        net = HFWrapper.make(torch, tf.LlamaModel(config), ["input_ids"],
+                             ["last_hidden_state"])
+        ids = torch.randint(0, VOCAB, (1, 32), generator=gen)
+        return (net, (ids,), ["input_ids"], ["last_hidden_state"],
+                "transformers LlamaModel (causal, seq 32, 2 layers, hidden "
+                "128, 4 heads, 2 key-value heads, vocabulary %d)" % VOCAB)
     if name == "whisper_tiny":
         tf = hf_offline()
         config = tf.WhisperConfig(
@@ -390,7 +410,7 @@ def export(name, path, bert_impl):
         torch.onnx.export(net, inputs, tmp, opset_version=OPSET,
                           input_names=in_names, output_names=out_names,
                           do_constant_folding=True, dynamo=False)
-    if name in ("gpt2_small", "whisper_tiny"):
+    if name in ("gpt2_small", "llama_small", "whisper_tiny"):
         import onnx
         model = onnx.load(tmp)
         onnx.helper.set_model_props(model, {"vocab_size": str(VOCAB)})
