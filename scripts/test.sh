@@ -36,7 +36,7 @@
 #         architectures (ViT, Swin, GPT-2, Llama, Whisper, LSTM, GRU,
 #         LR-ASPP segmentation; scripts/export_models.py) imported and
 #         compared with onnxruntime on cpu and gpu-emu alike (rtol and
-#         atol 1e-4).
+#         atol 1e-4), and those that import compiled for cuda and rocm.
 # Ends with one line "N passed, N failed" over all steps.
 set -uo pipefail
 
@@ -149,6 +149,10 @@ if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
     --out "$build/gpu-artifacts" --stats-md "$build/gpu-kernels.md"
   step "real models for cuda and rocm (ptxas, llvm-readelf)" $?
+  python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
+    --out "$build/gpu-artifacts-families" \
+    --models vit_small,swin_tiny,gpt2_small,llama_small,whisper_tiny,lraspp_mobilenet
+  step "more model families for cuda and rocm (ptxas, llvm-readelf)" $?
 fi
 
 echo "$passed passed, $failed failed"
