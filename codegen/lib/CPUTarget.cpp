@@ -597,7 +597,7 @@ static Error addEntryAndInfo(llvm::Module &m, const ModelSignature &sig) {
   return Error::success();
 }
 
-static Expected<std::unique_ptr<llvm::TargetMachine>>
+Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const CPUOptions &options) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -687,75 +687,6 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
     if (Error e = options.observer->irAfter("llvm-translate", *m))
       return e;
   return m;
-}
-
-/// Parses the back end's stack-usage file: "MODULE:FUNCTION<tab>BYTES<tab>
-/// static|dynamic[,bounded]" per function.
-static std::vector<StackFrame> parseStackUsage(StringRef text) {
-  std::vector<StackFrame> frames;
-  SmallVector<StringRef> lines;
-  text.split(lines, '\n', -1, /*KeepEmpty=*/false);
-  for (StringRef line : lines) {
-    SmallVector<StringRef, 3> fields;
-    line.split(fields, '\t');
-    StackFrame f;
-    if (fields.size() != 3 || fields[1].getAsInteger(10, f.bytes))
-      continue;
-    f.function = fields[0].rsplit(':').second.str();
-    f.dynamic = fields[2].starts_with("dynamic");
-    frames.push_back(std::move(f));
-  }
-  return frames;
-}
-
-Expected<SmallVector<char, 0>> emitObject(llvm::Module &module,
-                                          const CPUOptions &options,
-                                          std::vector<StackFrame> *frames) {
-  auto tm = createTargetMachine(options);
-  if (!tm)
-    return tm.takeError();
-  // The frame of every function, as laid out by the back end, goes to a
-  // stack-usage file (TargetOptions::StackUsageOutput), read back below.
-  llvm::SmallString<128> usagePath;
-  if (options.measureStackFrames && frames) {
-    if (llvm::sys::fs::createTemporaryFile("dlc-stack", "su", usagePath))
-      return makeError("cannot create a temporary file for the stack "
-                       "frame report");
-    (*tm)->Options.StackUsageOutput = usagePath.str().str();
-  }
-  llvm::scope_exit removeUsage([&] {
-    if (!usagePath.empty())
-      llvm::sys::fs::remove(usagePath);
-  });
-  CompileObserver *observer = options.observer;
-  TimingScope scope = observer ? observer->begin("llvm-opt") : TimingScope();
-  auto optimize = makeOptimizingTransformer(3, 0, tm->get());
-  if (Error e = optimize(&module))
-    return e;
-  scope.stop();
-  if (observer)
-    if (Error e = observer->irAfter("llvm-opt", module))
-      return e;
-  if (observer)
-    scope = observer->begin("llvm-codegen");
-  SmallVector<char, 0> buffer;
-  llvm::raw_svector_ostream os(buffer);
-  {
-    // The pass manager's destruction closes the stack-usage file.
-    llvm::legacy::PassManager pm;
-    if ((*tm)->addPassesToEmitFile(pm, os, nullptr,
-                                   llvm::CodeGenFileType::ObjectFile))
-      return makeError("the target cannot emit object files");
-    pm.run(module);
-  }
-  if (!usagePath.empty()) {
-    auto text = llvm::MemoryBuffer::getFile(usagePath, /*IsText=*/true);
-    if (!text)
-      return makeError("cannot read the stack frame report: " +
-                       text.getError().message());
-    *frames = parseStackUsage((*text)->getBuffer());
-  }
-  return buffer;
 }
 
 unsigned printStackFrames(llvm::raw_ostream &os, StringRef tool,

@@ -51,6 +51,10 @@ const OpTable &OpTable::get() {
     registerAttentionOps(t);
     registerQuantizeOps(t);
     registerQLinearOps(t);
+    registerScatterOps(t);
+    registerSelectionOps(t);
+    registerRecurrentOps(t);
+    registerSignalOps(t);
     return t;
   }();
   return table;

@@ -53,6 +53,10 @@ void registerLossOps(OpTable &table);
 void registerAttentionOps(OpTable &table);
 void registerQuantizeOps(OpTable &table);
 void registerQLinearOps(OpTable &table);
+void registerScatterOps(OpTable &table);
+void registerSelectionOps(OpTable &table);
+void registerRecurrentOps(OpTable &table);
+void registerSignalOps(OpTable &table);
 
 } // namespace dlc
 

@@ -500,15 +500,23 @@ LogicalResult ResizeOp::verify() {
   for (float s : getScales())
     if (!(s > 0))
       return emitOpError("scales must be > 0");
-  if (getMode() != "nearest" && getMode() != "linear")
-    return emitOpError("mode must be nearest or linear, got '")
+  if (getMode() != "nearest" && getMode() != "linear" &&
+      getMode() != "cubic")
+    return emitOpError("mode must be nearest, linear or cubic, got '")
            << getMode() << "'";
   StringRef ct = getCoordinateTransformationMode();
   if (ct != "half_pixel" && ct != "pytorch_half_pixel" &&
       ct != "align_corners" && ct != "asymmetric" &&
-      ct != "tf_half_pixel_for_nearest")
+      ct != "tf_half_pixel_for_nearest" && ct != "half_pixel_symmetric" &&
+      ct != "tf_crop_and_resize")
     return emitOpError("unsupported coordinate_transformation_mode '")
            << ct << "'";
+  if (getAntialias() && getMode() == "nearest")
+    return emitOpError("antialias needs mode linear or cubic");
+  if (ct == "tf_crop_and_resize" &&
+      static_cast<int64_t>(getRoi().size()) != 2 * in.getRank())
+    return emitOpError("tf_crop_and_resize needs a roi of 2 * rank = ")
+           << 2 * in.getRank() << " values, got " << getRoi().size();
   StringRef nm = getNearestMode();
   if (nm != "round_prefer_floor" && nm != "round_prefer_ceil" &&
       nm != "floor" && nm != "ceil")

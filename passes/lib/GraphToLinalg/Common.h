@@ -44,6 +44,8 @@ void populateGraphToLinalgReductionPatterns(mlir::TypeConverter &converter,
                                             mlir::RewritePatternSet &patterns);
 void populateGraphToLinalgNNPatterns(mlir::TypeConverter &converter,
                                      mlir::RewritePatternSet &patterns);
+void populateGraphToLinalgScatterPatterns(mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
 
 //===----------------------------------------------------------------------===//
 // Types and constants

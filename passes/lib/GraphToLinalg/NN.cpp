@@ -470,9 +470,157 @@ struct LayerNormPattern : OpConversionPattern<graph::LayerNormOp> {
   }
 };
 
+/// The ONNX source coordinate (f32) of output index `o` along a dimension
+/// of input size `in`, output size `out` and scale `s`. `roi` holds the
+/// start and end fractions for tf_crop_and_resize.
+static Value resizeSourceCoordinate(OpBuilder &b, Location l, StringRef ct,
+                                    Value o, int64_t in, int64_t out, double s,
+                                    std::pair<double, double> roi) {
+  auto fc = [&](double v) {
+    return (Value)arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
+  };
+  auto halfPixel = [&]() {
+    return (Value)arith::SubFOp::create(
+        b, l, arith::DivFOp::create(b, l, addF(b, l, o, fc(0.5)), fc(s)),
+        fc(0.5));
+  };
+  // ONNX uses the unrounded resized length, in * scale.
+  double resized = double(in) * s;
+  if (ct == "half_pixel")
+    return halfPixel();
+  if (ct == "half_pixel_symmetric") {
+    double offset = double(in) / 2 * (1 - double(out) / resized);
+    return addF(b, l, halfPixel(), fc(offset));
+  }
+  if (ct == "pytorch_half_pixel")
+    return out > 1 ? halfPixel() : fc(0);
+  if (ct == "align_corners")
+    return resized > 1 ? mulF(b, l, o, fc(double(in - 1) / (resized - 1)))
+                       : fc(0);
+  if (ct == "tf_crop_and_resize") {
+    double start = roi.first * double(in - 1);
+    double span = (roi.second - roi.first) * double(in - 1);
+    if (resized == 1)
+      return fc(start + span / 2);
+    return addF(b, l, mulF(b, l, o, fc(span / (resized - 1))), fc(start));
+  }
+  if (ct == "tf_half_pixel_for_nearest")
+    return arith::DivFOp::create(b, l, addF(b, l, o, fc(0.5)), fc(s));
+  return arith::DivFOp::create(b, l, o, fc(s));
+}
+
+/// The 4 cubic taps at ceil(x) - 2 .. ceil(x) + 1 (so that an integer x
+/// has its weight 1 on the third tap, as in the ONNX reference) and their
+/// weights for coefficient `a`; with `exclude` the taps outside [0, in)
+/// weigh 0 and the others are renormalized.
+static void cubicTaps(OpBuilder &b, Location l, Value x, int64_t in, double a,
+                      bool exclude, SmallVectorImpl<Value> &points,
+                      SmallVectorImpl<Value> &weights) {
+  auto fc = [&](double v) {
+    return (Value)arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
+  };
+  auto sub = [&](Value p, Value q) {
+    return (Value)arith::SubFOp::create(b, l, p, q);
+  };
+  Value base = sub(math::CeilOp::create(b, l, x), fc(1));
+  Value r = sub(x, base); // in (0, 1]
+  // Keys' kernel: |t| <= 1: (a+2)|t|^3 - (a+3)|t|^2 + 1;
+  // 1 < |t| < 2: a|t|^3 - 5a|t|^2 + 8a|t| - 4a.
+  auto near = [&](Value t) {
+    return addF(b, l,
+                mulF(b, l, sub(mulF(b, l, fc(a + 2), t), fc(a + 3)),
+                     mulF(b, l, t, t)),
+                fc(1));
+  };
+  auto far = [&](Value t) {
+    Value p = sub(mulF(b, l, fc(a), t), fc(5 * a));
+    p = addF(b, l, mulF(b, l, p, t), fc(8 * a));
+    return sub(mulF(b, l, p, t), fc(4 * a));
+  };
+  Value one = sub(fc(1), r);
+  Value w[4] = {far(addF(b, l, r, fc(1))), near(r), near(one),
+                far(addF(b, l, one, fc(1)))};
+  for (int k = 0; k < 4; ++k)
+    points.push_back(addF(b, l, base, fc(k - 1)));
+  if (exclude) {
+    Value total;
+    for (int k = 0; k < 4; ++k) {
+      Value inside = arith::AndIOp::create(
+          b, l,
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, points[k],
+                                fc(0)),
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, points[k],
+                                fc(double(in - 1))));
+      w[k] = arith::SelectOp::create(b, l, inside, w[k], fc(0));
+      total = total ? addF(b, l, total, w[k]) : w[k];
+    }
+    for (int k = 0; k < 4; ++k)
+      w[k] = arith::DivFOp::create(b, l, w[k], total);
+  }
+  weights.append(std::begin(w), std::end(w));
+}
+
+/// The antialiased taps of a downsampling linear or cubic resize (ONNX
+/// Resize antialias): the kernel is stretched by 1 / min(scale, 1), so it
+/// covers n = 2 - 2 * start taps at ceil(x) - 1 + start + k, each weighted
+/// by the kernel at (tap - x) * scale, and the weights are normalized.
+static void antialiasTaps(OpBuilder &b, Location l, Value x, int64_t in,
+                          bool cubic, double a, double scale, bool exclude,
+                          SmallVectorImpl<Value> &points,
+                          SmallVectorImpl<Value> &weights) {
+  auto fc = [&](double v) {
+    return (Value)arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
+  };
+  auto sub = [&](Value p, Value q) {
+    return (Value)arith::SubFOp::create(b, l, p, q);
+  };
+  scale = std::min(scale, 1.0);
+  int64_t start = int64_t(std::floor((cubic ? -2.0 : -1.0) / scale)) + 1;
+  int64_t count = 2 - 2 * start;
+  Value base = sub(math::CeilOp::create(b, l, x), fc(1));
+  Value total;
+  for (int64_t k = 0; k < count; ++k) {
+    Value point = addF(b, l, base, fc(double(start + k)));
+    Value t = math::AbsFOp::create(b, l, mulF(b, l, sub(point, x), fc(scale)));
+    Value w;
+    if (!cubic) {
+      w = arith::MaximumFOp::create(b, l, sub(fc(1), t), fc(0));
+    } else {
+      Value t2 = mulF(b, l, t, t);
+      Value nearW = addF(
+          b, l, mulF(b, l, sub(mulF(b, l, fc(a + 2), t), fc(a + 3)), t2),
+          fc(1));
+      Value p = sub(mulF(b, l, fc(a), t), fc(5 * a));
+      p = addF(b, l, mulF(b, l, p, t), fc(8 * a));
+      Value farW = sub(mulF(b, l, p, t), fc(4 * a));
+      w = arith::SelectOp::create(
+          b, l,
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, t, fc(1)),
+          nearW,
+          arith::SelectOp::create(
+              b, l,
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, t, fc(2)),
+              farW, fc(0)));
+    }
+    if (exclude) {
+      Value inside = arith::AndIOp::create(
+          b, l,
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, point, fc(0)),
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, point,
+                                fc(double(in - 1))));
+      w = arith::SelectOp::create(b, l, inside, w, fc(0));
+    }
+    points.push_back(point);
+    weights.push_back(w);
+    total = total ? addF(b, l, total, w) : w;
+  }
+  for (Value &w : weights)
+    w = arith::DivFOp::create(b, l, w, total);
+}
+
 /// Resize: each output element reads its source coordinates (computed in
-/// f32) with nearest rounding or N-linear interpolation over the resized
-/// dimensions.
+/// f32) with nearest rounding, or sums the product of per-dimension tap
+/// weights (2 linear or 4 cubic taps) over the resized dimensions.
 struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -485,9 +633,15 @@ struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
     Type element = type.getElementType();
     int64_t rank = type.getRank();
     ArrayRef<float> scales = op.getScales();
+    ArrayRef<float> roi = op.getRoi();
     StringRef ct = op.getCoordinateTransformationMode();
     StringRef nearest = op.getNearestMode();
-    bool linear = op.getMode() == "linear";
+    StringRef mode = op.getMode();
+    bool crop = ct == "tf_crop_and_resize";
+    double a = op.getCubicCoeffA().convertToDouble();
+    bool exclude = op.getExcludeOutside();
+    bool antialias = op.getAntialias();
+    double extrapolation = op.getExtrapolationValue().convertToDouble();
     Type f32 = rewriter.getF32Type();
     auto r = indexGeneric(
         rewriter, loc, type,
@@ -495,41 +649,36 @@ struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
           auto fc = [&](double v) {
             return (Value)arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
           };
-          SmallVector<Value> lo(rank), hi(rank), weight(rank);
-          SmallVector<bool> resized(rank, false);
+          // Per dimension: the source indices read and their weights
+          // (none for a dimension read at one index).
+          SmallVector<Value> fixed(rank);
+          SmallVector<SmallVector<Value>> taps(rank), weights(rank);
+          Value outside;
           for (int64_t d = 0; d < rank; ++d) {
             int64_t in = xt.getDimSize(d), out = type.getDimSize(d);
-            if (in == out && scales[d] == 1.0f) {
-              lo[d] = idx[d];
+            std::pair<double, double> region =
+                crop ? std::make_pair(double(roi[d]), double(roi[rank + d]))
+                     : std::make_pair(0.0, 1.0);
+            if (in == out && scales[d] == 1.0f && region.first == 0.0 &&
+                region.second == 1.0) {
+              fixed[d] = idx[d];
               continue;
             }
-            resized[d] = true;
             Value o = arith::UIToFPOp::create(
                 b, l, f32, arith::IndexCastUIOp::create(b, l, b.getI64Type(),
                                                         idx[d]));
-            double s = scales[d];
-            Value xo;
-            if (ct == "half_pixel")
-              xo = arith::SubFOp::create(
-                  b, l, arith::DivFOp::create(b, l, addF(b, l, o, fc(0.5)), fc(s)),
-                  fc(0.5));
-            else if (ct == "pytorch_half_pixel")
-              xo = out > 1 ? (Value)arith::SubFOp::create(
-                                 b, l,
-                                 arith::DivFOp::create(
-                                     b, l, addF(b, l, o, fc(0.5)), fc(s)),
-                                 fc(0.5))
-                           : fc(0);
-            else if (ct == "align_corners") {
-              // ONNX uses the unrounded resized length, in * scale.
-              double resized = double(in) * s;
-              xo = resized > 1 ? mulF(b, l, o, fc(double(in - 1) / (resized - 1)))
-                               : fc(0);
+            Value xo = resizeSourceCoordinate(b, l, ct, o, in, out, scales[d],
+                                              region);
+            if (crop) {
+              Value off = arith::OrIOp::create(
+                  b, l,
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, xo,
+                                        fc(0)),
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, xo,
+                                        fc(double(in - 1))));
+              outside = outside ? arith::OrIOp::create(b, l, outside, off)
+                                : off;
             }
-            else if (ct == "tf_half_pixel_for_nearest")
-              xo = arith::DivFOp::create(b, l, addF(b, l, o, fc(0.5)), fc(s));
-            else
-              xo = arith::DivFOp::create(b, l, o, fc(s));
             auto toIndex = [&](Value f) {
               Value clamped = arith::MinimumFOp::create(
                   b, l, arith::MaximumFOp::create(b, l, f, fc(0)),
@@ -538,7 +687,7 @@ struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
                   b, l, b.getIndexType(),
                   arith::FPToSIOp::create(b, l, b.getI64Type(), clamped));
             };
-            if (!linear) {
+            if (mode == "nearest") {
               Value rounded;
               if (nearest == "floor")
                 rounded = math::FloorOp::create(b, l, xo);
@@ -549,42 +698,72 @@ struct ResizePattern : OpConversionPattern<graph::ResizeOp> {
               else
                 rounded = math::CeilOp::create(
                     b, l, arith::SubFOp::create(b, l, xo, fc(0.5)));
-              lo[d] = toIndex(rounded);
-              resized[d] = false;
+              fixed[d] = toIndex(rounded);
+              continue;
+            }
+            if (antialias) {
+              SmallVector<Value> points;
+              antialiasTaps(b, l, xo, in, mode == "cubic", a, scales[d],
+                            exclude, points, weights[d]);
+              for (Value p : points)
+                taps[d].push_back(toIndex(p));
+              continue;
+            }
+            if (mode == "cubic") {
+              SmallVector<Value> points;
+              cubicTaps(b, l, xo, in, a, exclude, points, weights[d]);
+              for (Value p : points)
+                taps[d].push_back(toIndex(p));
               continue;
             }
             Value xc = arith::MinimumFOp::create(
                 b, l, arith::MaximumFOp::create(b, l, xo, fc(0)),
                 fc(double(in - 1)));
             Value fl = math::FloorOp::create(b, l, xc);
-            weight[d] = arith::SubFOp::create(b, l, xc, fl);
-            lo[d] = toIndex(fl);
-            hi[d] = toIndex(addF(b, l, fl, fc(1)));
+            Value w = arith::SubFOp::create(b, l, xc, fl);
+            taps[d] = {toIndex(fl), toIndex(addF(b, l, fl, fc(1)))};
+            weights[d] = {arith::SubFOp::create(b, l, fc(1), w), w};
           }
-          // Sum over the 2^m corners of the interpolated dimensions.
+          // Sum over every combination of the taps of the interpolated
+          // dimensions (2^m linear, 4^m cubic).
           SmallVector<int64_t> interp;
+          int64_t combinations = 1;
           for (int64_t d = 0; d < rank; ++d)
-            if (resized[d])
+            if (!fixed[d]) {
               interp.push_back(d);
+              combinations *= taps[d].size();
+            }
           Value acc;
-          for (int64_t mask = 0; mask < (int64_t(1) << interp.size()); ++mask) {
-            SmallVector<Value> src(lo);
+          for (int64_t c = 0; c < combinations; ++c) {
+            SmallVector<Value> src(fixed);
             Value w;
-            for (auto [bit, d] : llvm::enumerate(interp)) {
-              bool up = mask & (int64_t(1) << bit);
-              src[d] = up ? hi[d] : lo[d];
-              Value wd = up ? weight[d]
-                            : arith::SubFOp::create(b, l, fc(1), weight[d]);
-              w = w ? mulF(b, l, w, wd) : wd;
+            int64_t rest = c;
+            for (int64_t d : interp) {
+              int64_t k = rest % taps[d].size();
+              rest /= taps[d].size();
+              src[d] = taps[d][k];
+              w = w ? mulF(b, l, w, weights[d][k]) : weights[d][k];
             }
             Value v = tensor::ExtractOp::create(b, l, x, src);
-            if (!w)
-              return v;
+            if (!w) {
+              acc = v;
+              break;
+            }
             Value vf = element == f32 ? v
                                       : (Value)arith::ExtFOp::create(b, l, f32, v);
             Value term = mulF(b, l, vf, w);
             acc = acc ? addF(b, l, acc, term) : term;
           }
+          if (interp.empty()) {
+            if (!outside)
+              return acc;
+            acc = element == f32
+                      ? acc
+                      : (Value)arith::ExtFOp::create(b, l, f32, acc);
+          }
+          if (outside)
+            acc = arith::SelectOp::create(b, l, outside, fc(extrapolation),
+                                          acc);
           return element == f32 ? acc
                                 : (Value)arith::TruncFOp::create(b, l, element,
                                                                  acc);

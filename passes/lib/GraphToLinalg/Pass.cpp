@@ -78,7 +78,8 @@ struct ConvertGraphToLinalgPass
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, tensor::TensorDialect,
+                           scf::SCFDialect>();
     target.addIllegalDialect<graph::GraphDialect>();
     target.addLegalOp<ModuleOp>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp fn) {
@@ -97,6 +98,7 @@ struct ConvertGraphToLinalgPass
     populateGraphToLinalgContractionPatterns(converter, patterns);
     populateGraphToLinalgReductionPatterns(converter, patterns);
     populateGraphToLinalgNNPatterns(converter, patterns);
+    populateGraphToLinalgScatterPatterns(converter, patterns);
 
     // An op without a lowering gets one clear error instead of the
     // conversion driver's "failed to legalize".

@@ -25,6 +25,10 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
+
 namespace dlc::codegen {
 
 /// One graph input or output as the runtime sees it.
@@ -187,8 +191,13 @@ llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   ModelSignature &signature, const CPUOptions &options);
 
+/// The host's (or `options.cpu`'s) LLVM target machine at -O3, PIC.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const CPUOptions &options);
+
 /// Optimizes and compiles to an ELF object in memory; with
-/// `options.measureStackFrames`, fills `frames` (when given).
+/// `options.measureStackFrames`, fills `frames` (when given)
+/// (EmitObject.cpp).
 llvm::Expected<llvm::SmallVector<char, 0>>
 emitObject(llvm::Module &module, const CPUOptions &options,
            std::vector<StackFrame> *frames = nullptr);

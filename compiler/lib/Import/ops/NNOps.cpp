@@ -638,8 +638,9 @@ FailureOr<SmallVector<double>> constantScales(NodeImporter &n, size_t i) {
   return values;
 }
 
-/// Resize (opset 10+) and Upsample (7-9): nearest or linear, from constant
-/// scales or sizes.
+/// Resize (opset 10+) and Upsample (7-9): nearest, linear or (Resize 11+)
+/// cubic, from constant scales or sizes (sizes may keep the aspect ratio),
+/// and tf_crop_and_resize with a constant roi.
 LogicalResult importResize(NodeImporter &n) {
   bool upsample = n.node().op_type() == "Upsample";
   RankedTensorType x = n.inputType(0);
@@ -651,10 +652,13 @@ LogicalResult importResize(NodeImporter &n) {
     return failure();
   if (*mode == "bilinear" || *mode == "trilinear")
     *mode = "linear";
-  if (*mode != "nearest" && *mode != "linear")
+  bool cubicAllowed = !upsample && n.opset() >= 11;
+  if (*mode != "nearest" && *mode != "linear" &&
+      !(*mode == "cubic" && cubicAllowed))
     return n.emitError() << "Resize mode '" << *mode << "' is not supported";
   std::string ct = "asymmetric", nearest = "round_prefer_floor";
   SmallVector<double> scales;
+  SmallVector<NamedAttribute> extra;
   SmallVector<int64_t> sizes;
   if (upsample) {
     if (n.opset() < 9) {
@@ -692,17 +696,25 @@ LogicalResult importResize(NodeImporter &n) {
     FailureOr<int64_t> exclude = n.getInt("exclude_outside", 0);
     FailureOr<std::string> policy =
         n.getString("keep_aspect_ratio_policy", StringRef("stretch"));
+    FailureOr<double> cubicA = n.getFloat("cubic_coeff_a", -0.75);
+    FailureOr<double> extrapolation = n.getFloat("extrapolation_value", 0.0);
     if (failed(ctAttr) || failed(nm) || failed(antialias) ||
-        failed(exclude) || failed(policy))
+        failed(exclude) || failed(policy) || failed(cubicA) ||
+        failed(extrapolation))
       return failure();
-    if (*antialias)
-      return n.emitError() << "Resize antialias is not supported";
-    if (*policy != "stretch")
+    if (*antialias != 0 && *antialias != 1)
+      return n.emitError() << "Resize antialias must be 0 or 1, got "
+                           << *antialias;
+    // Nearest ignores antialias.
+    if (*antialias == 1 && *mode != "nearest")
+      extra.push_back(n.boolAttr("antialias", true));
+    if (*policy != "stretch" && *policy != "not_larger" &&
+        *policy != "not_smaller")
       return n.emitError() << "Resize keep_aspect_ratio_policy '" << *policy
                            << "' is not supported";
-    if (*ctAttr == "tf_crop_and_resize")
-      return n.emitError() << "Resize coordinate_transformation_mode "
-                              "'tf_crop_and_resize' is not supported";
+    if (*exclude != 0 && *exclude != 1)
+      return n.emitError() << "Resize exclude_outside must be 0 or 1, got "
+                           << *exclude;
     ct = *ctAttr;
     nearest = *nm;
     SmallVector<int64_t> axes;
@@ -754,8 +766,51 @@ LogicalResult importResize(NodeImporter &n) {
         scales[a] = v / double(x.getDimSize(a));
       }
     }
+    if (*policy != "stretch") {
+      if (hasScales)
+        return n.emitError() << "Resize keep_aspect_ratio_policy '" << *policy
+                             << "' needs 'sizes', not 'scales'";
+      // One scale for all the axes: the smallest (not_larger) or largest
+      // (not_smaller), the sizes rounded half up.
+      double scale = scales[axes.front()];
+      for (int64_t a : axes)
+        scale = *policy == "not_larger" ? std::min(scale, scales[a])
+                                        : std::max(scale, scales[a]);
+      for (int64_t a : axes) {
+        scales[a] = scale;
+        sizes[a] = int64_t(scale * double(x.getDimSize(a)) + 0.5);
+        if (sizes[a] < 1)
+          return n.emitError() << "Resize size " << sizes[a]
+                               << " is out of range";
+      }
+    }
     if (hasScales)
       sizes.clear();
+    if (*mode == "cubic")
+      extra.append({n.f32Attr("cubic_coeff_a", *cubicA),
+                    n.boolAttr("exclude_outside", *exclude == 1)});
+    if (ct == "tf_crop_and_resize") {
+      DenseElementsAttr r = n.hasInput(1) ? n.constantInput(1) : nullptr;
+      if (!r || !isa<FloatType>(r.getElementType()))
+        return n.emitError() << "input 'roi' must be a constant; dlc needs "
+                                "it at compile time";
+      SmallVector<double> given;
+      for (APFloat v : r.getValues<APFloat>())
+        given.push_back(v.convertToDouble());
+      size_t count = axes.size();
+      if (given.size() != 2 * count)
+        return n.emitError() << "Resize roi has " << given.size()
+                             << " values, expected 2 * " << count;
+      SmallVector<float> roi(rank, 0.0f);
+      roi.append(rank, 1.0f);
+      for (auto [i, a] : llvm::enumerate(axes)) {
+        roi[a] = float(given[i]);
+        roi[rank + a] = float(given[count + i]);
+      }
+      extra.push_back(n.f32Attr("extrapolation_value", *extrapolation));
+      extra.push_back(
+          n.attr("roi", n.builder().getDenseF32ArrayAttr(roi)));
+    }
   }
   if (static_cast<int64_t>(scales.size()) != rank)
     return n.emitError() << "Resize has " << scales.size()
@@ -770,14 +825,14 @@ LogicalResult importResize(NodeImporter &n) {
   }
   SmallVector<float> fscales(scales.begin(), scales.end());
   auto type = RankedTensorType::get(sizes, x.getElementType());
+  SmallVector<NamedAttribute> attrs{
+      n.strAttr("mode", *mode),
+      n.strAttr("coordinate_transformation_mode", ct),
+      n.strAttr("nearest_mode", nearest),
+      n.attr("scales", n.builder().getDenseF32ArrayAttr(fscales))};
+  llvm::append_range(attrs, extra);
   return setCreated(
-      n, n.create<graph::ResizeOp>(
-             n.input(0),
-             {n.strAttr("mode", *mode),
-              n.strAttr("coordinate_transformation_mode", ct),
-              n.strAttr("nearest_mode", nearest),
-              n.attr("scales", n.builder().getDenseF32ArrayAttr(fscales))},
-             TypeRange{type}));
+      n, n.create<graph::ResizeOp>(n.input(0), attrs, TypeRange{type}));
 }
 
 } // namespace

@@ -151,18 +151,30 @@ def Graph_EinsumOp : Graph_InferredOp<"einsum"> {
 }
 
 def Graph_ResizeOp : Graph_Op<"resize", [Pure]> {
-  let summary = "Nearest or N-linear resize (ONNX Resize, Upsample)";
+  let summary = "Nearest, N-linear or cubic resize (ONNX Resize, Upsample)";
   let description = [{
     The result type holds the output shape; `scales` (one per dimension)
     maps output to input coordinates through
-    `coordinate_transformation_mode` (half_pixel, pytorch_half_pixel,
-    align_corners, asymmetric, tf_half_pixel_for_nearest). `mode` is
-    nearest (rounded by `nearest_mode`: round_prefer_floor,
-    round_prefer_ceil, floor, ceil) or linear.
+    `coordinate_transformation_mode` (half_pixel, half_pixel_symmetric,
+    pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nearest,
+    tf_crop_and_resize). `mode` is nearest (rounded by `nearest_mode`:
+    round_prefer_floor, round_prefer_ceil, floor, ceil), linear or cubic
+    (4 taps per resized dimension with coefficient `cubic_coeff_a`; with
+    `exclude_outside` the taps outside the input get weight 0 and the
+    others are renormalized). tf_crop_and_resize reads the region `roi`
+    (the starts of all dimensions, then their ends, as fractions of the
+    input) and writes `extrapolation_value` where a source coordinate falls
+    outside the input. `antialias` (linear or cubic) stretches the kernel
+    by 1 / scale where a dimension is downsampled, as ONNX Resize does.
   }];
   let arguments = (ins Graph_FloatTensor:$input, StrAttr:$mode,
                    StrAttr:$coordinate_transformation_mode,
-                   StrAttr:$nearest_mode, DenseF32ArrayAttr:$scales);
+                   StrAttr:$nearest_mode, DenseF32ArrayAttr:$scales,
+                   DefaultValuedAttr<F32Attr, "-0.75">:$cubic_coeff_a,
+                   DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                   DefaultValuedAttr<F32Attr, "0.0">:$extrapolation_value,
+                   DefaultValuedAttr<DenseF32ArrayAttr, "{}">:$roi,
+                   DefaultValuedAttr<BoolAttr, "false">:$antialias);
   let results = (outs Graph_FloatTensor:$output);
   let assemblyFormat =
       "$input attr-dict `:` functional-type(operands, results)";

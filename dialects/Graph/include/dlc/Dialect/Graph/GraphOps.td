@@ -53,5 +53,6 @@ include "dlc/Dialect/Graph/GraphElementwiseOps.td"
 include "dlc/Dialect/Graph/GraphNNOps.td"
 include "dlc/Dialect/Graph/GraphShapeOps.td"
 include "dlc/Dialect/Graph/GraphReductionOps.td"
+include "dlc/Dialect/Graph/GraphScatterOps.td"
 
 #endif // DLC_DIALECT_GRAPH_GRAPHOPS_TD
