@@ -23,18 +23,17 @@ recorded as the ONNX metadata "vocab_size" for compare_models.py):
                 192, 3 heads, intermediate 768 (eager attention); input
                 float[1,3,64,64]
   swin_tiny     transformers SwinModel: image 64, patch 4, embed 32, depths
-                2,2, heads 2,4, window 4; its shifted-window attention masks
-                computed once and exported as constants (as traced they are
-                Shape/Range/Where/ScatterND subgraphs); input float[1,3,64,64]
+                2,2, heads 2,4, window 4; input float[1,3,64,64] (its
+                shifted-window attention masks are built at run time from the
+                feature map's size: about 3000 nodes, 18 ONNX ScatterND)
   gpt2_small    transformers GPT2Model, decoder only with its causal mask: 2
                 layers, hidden 128, 4 heads, 64 positions; inputs int64[1,32]
                 input_ids and attention_mask
   llama_small   transformers LlamaModel, decoder only (RMSNorm, rotary
                 positions, SiLU-gated MLP, grouped-query attention): 2 layers,
                 hidden 128, 4 heads, 2 key-value heads, intermediate 256;
-                input int64[1,32] input_ids, no attention_mask (the causal
-                mask alone: with a padding mask the traced mask update is an
-                ONNX ScatterND)
+                inputs int64[1,32] input_ids and attention_mask (the padding
+                mask merged into the causal one by an ONNX ScatterND)
   whisper_tiny  transformers WhisperModel, encoder-decoder: 16 mel bins x 64
                 frames (2 convolutions, 32 encoder positions), 2+2 layers,
                 d_model 128, 4 heads, ffn 256; inputs float[1,16,64]
@@ -43,7 +42,9 @@ recorded as the ONNX metadata "vocab_size" for compare_models.py):
   lstm          torch nn.LSTM, 2 layers, input 64, hidden 128, over
                 float[1,32,64] (batch first), a Linear head to 10 (ONNX LSTM)
   gru           torch nn.GRU, 1 bidirectional layer, input 64, hidden 128,
-                over float[1,32,64], a Linear head to 10 (ONNX GRU)
+                over float[1,16,64], a Linear head to 10 (ONNX GRU; 16 steps:
+                dlc unrolls the recurrence, and 32 steps both ways took 19 s
+                to compile)
   lraspp_mobilenet  torchvision lraspp_mobilenet_v3_large (weights=None,
                 weights_backbone=None, 21 classes) on float[1,3,128,128],
                 output float[1,21,128,128] (HardSwish, HardSigmoid, bilinear
@@ -200,33 +201,6 @@ def hf_offline():
     return transformers
 
 
-def constant_swin_masks(torch, net, x):
-    """Makes the shifted-window attention masks constants of the export.
-    SwinLayer.get_attn_mask builds each mask from the feature map's size by
-    slice assignments, which the TorchScript exporter traces into
-    Shape/Range/Equal/Where/ScatterND subgraphs (18 ScatterND nodes and
-    about 3000 nodes in all at this size); the masks depend only on the
-    static sizes, so they are computed once here, eagerly, and the traced
-    layers read them as constants."""
-    from transformers.models.swin import modeling_swin
-    layer = modeling_swin.SwinLayer
-    if not hasattr(layer, "_dlc_original_mask"):
-        layer._dlc_original_mask = layer.get_attn_mask
-
-        def get_attn_mask(self, height, width, dtype, device):
-            key = (int(height), int(width), dtype)
-            cache = self.__dict__.setdefault("_dlc_masks", {})
-            if key not in cache:
-                cache[key] = layer._dlc_original_mask(self, key[0], key[1],
-                                                      dtype, device)
-            return cache[key]
-
-        layer.get_attn_mask = get_attn_mask
-    net.eval()
-    with torch.no_grad():
-        net(x)  # fills each layer's cache outside the trace
-
-
 def build_family(name, torch):
     """The small configurations of the other architecture families."""
     gen = torch.Generator().manual_seed(SEED)
@@ -251,11 +225,10 @@ def build_family(name, torch):
         net = HFWrapper.make(torch, tf.SwinModel(config), ["pixel_values"],
                              ["last_hidden_state", "pooler_output"])
         x = torch.randn(1, 3, 64, 64, generator=gen)
-        constant_swin_masks(torch, net, x)
         return (net, (x,), ["pixel_values"],
                 ["last_hidden_state", "pooler_output"],
                 "transformers SwinModel (image 64, patch 4, embed 32, depths "
-                "2,2, heads 2,4, window 4; constant window masks)")
+                "2,2, heads 2,4, window 4)")
     if name == "gpt2_small":
         tf = hf_offline()
         config = tf.GPT2Config(vocab_size=VOCAB, n_positions=64, n_embd=128,
@@ -277,10 +250,13 @@ def build_family(name, torch):
                                 num_attention_heads=4, num_key_value_heads=2,
                                 max_position_embeddings=64, use_cache=False,
                                 attn_implementation="eager")
-        net = HFWrapper.make(torch, tf.LlamaModel(config), ["input_ids"],
+        net = HFWrapper.make(torch, tf.LlamaModel(config),
+                             ["input_ids", "attention_mask"],
                              ["last_hidden_state"])
         ids = torch.randint(0, VOCAB, (1, 32), generator=gen)
-        return (net, (ids,), ["input_ids"], ["last_hidden_state"],
+        mask = torch.ones(1, 32, dtype=torch.int64)
+        return (net, (ids, mask), ["input_ids", "attention_mask"],
+                ["last_hidden_state"],
                 "transformers LlamaModel (causal, seq 32, 2 layers, hidden "
                 "128, 4 heads, 2 key-value heads, vocabulary %d)" % VOCAB)
     if name == "whisper_tiny":
@@ -323,11 +299,14 @@ def build_family(name, torch):
                 y, _ = self.rnn(x)
                 return self.head(y)
 
-        x = torch.randn(1, 32, 64, generator=gen)
+        # The recurrences are unrolled at compile time (one kernel group
+        # per step and direction): the bidirectional GRU over 16 steps.
+        steps = 32 if name == "lstm" else 16
+        x = torch.randn(1, steps, 64, generator=gen)
         what = ("nn.LSTM (2 layers, input 64, hidden 128)" if name == "lstm"
                 else "nn.GRU (bidirectional, input 64, hidden 128)")
         return (Recurrent(), (x,), ["input"], ["output"],
-                what + " over 1x32x64 and a Linear head to 10")
+                what + " over 1x%dx64 and a Linear head to 10" % steps)
     if name == "lraspp_mobilenet":
         import torchvision
         seg = torchvision.models.segmentation.lraspp_mobilenet_v3_large(

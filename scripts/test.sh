@@ -151,7 +151,7 @@ if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   step "real models for cuda and rocm (ptxas, llvm-readelf)" $?
   python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
     --out "$build/gpu-artifacts-families" \
-    --models vit_small,swin_tiny,gpt2_small,llama_small,whisper_tiny,lraspp_mobilenet
+    --models "$families"
   step "more model families for cuda and rocm (ptxas, llvm-readelf)" $?
 fi
 
