@@ -16,6 +16,39 @@ exported with the TorchScript exporter, dynamo=False, opset 17):
                 input_ids and attention_mask; Hugging Face transformers'
                 BertModel(BertConfig()) when transformers is installed, else
                 the equivalent plain-torch encoder defined below.
+Small configurations of more architecture families (seconds each to
+export, compile and run; the token-id models' vocabulary of 1000 is
+recorded as the ONNX metadata "vocab_size" for compare_models.py):
+  vit_small     transformers ViTModel: image 64, patch 16, 2 layers, hidden
+                192, 3 heads, intermediate 768 (eager attention); input
+                float[1,3,64,64]
+  swin_tiny     transformers SwinModel: image 64, patch 4, embed 32, depths
+                2,2, heads 2,4, window 4; input float[1,3,64,64] (its
+                shifted-window attention masks are built at run time from the
+                feature map's size: about 3000 nodes, 18 ONNX ScatterND)
+  gpt2_small    transformers GPT2Model, decoder only with its causal mask: 2
+                layers, hidden 128, 4 heads, 64 positions; inputs int64[1,32]
+                input_ids and attention_mask
+  llama_small   transformers LlamaModel, decoder only (RMSNorm, rotary
+                positions, SiLU-gated MLP, grouped-query attention): 2 layers,
+                hidden 128, 4 heads, 2 key-value heads, intermediate 256;
+                inputs int64[1,32] input_ids and attention_mask (the padding
+                mask merged into the causal one by an ONNX ScatterND)
+  whisper_tiny  transformers WhisperModel, encoder-decoder: 16 mel bins x 64
+                frames (2 convolutions, 32 encoder positions), 2+2 layers,
+                d_model 128, 4 heads, ffn 256; inputs float[1,16,64]
+                input_features and int64[1,16] decoder_input_ids (ONNX Trilu
+                for the decoder's causal mask)
+  lstm          torch nn.LSTM, 2 layers, input 64, hidden 128, over
+                float[1,32,64] (batch first), a Linear head to 10 (ONNX LSTM)
+  gru           torch nn.GRU, 1 bidirectional layer, input 64, hidden 128,
+                over float[1,16,64], a Linear head to 10 (ONNX GRU; 16 steps:
+                dlc unrolls the recurrence, and 32 steps both ways took 19 s
+                to compile)
+  lraspp_mobilenet  torchvision lraspp_mobilenet_v3_large (weights=None,
+                weights_backbone=None, 21 classes) on float[1,3,128,128],
+                output float[1,21,128,128] (HardSwish, HardSigmoid, bilinear
+                Resize); BatchNorm statistics calibrated on random inputs
 A model already in the cache is not exported again unless --force.
 With --check, prints one line per model (pass/fail, time taken; for a failure
 the error, e.g. the list of ONNX operators dlc does not support yet) and exits
@@ -33,7 +66,13 @@ import time
 SEED = 0
 OPSET = 17
 BERT_SEQ = 128
-MODELS = ("resnet50", "mobilenet_v2", "bert_base")
+MODELS = ("resnet50", "mobilenet_v2", "bert_base", "vit_small", "swin_tiny",
+          "gpt2_small", "llama_small", "whisper_tiny", "lstm", "gru",
+          "lraspp_mobilenet")
+# Models whose token ids come from a small vocabulary: the exported file
+# records it as metadata "vocab_size" and compare_models.py draws its
+# random ids below it.
+VOCAB = 1000
 
 
 # ---------------------------------------------------------------------------
@@ -119,7 +158,7 @@ def plain_bert(torch):
 # Builders: (module, example inputs, input names, output names, description)
 # ---------------------------------------------------------------------------
 
-def calibrate_batch_norm(net, torch):
+def calibrate_batch_norm(net, torch, size=224):
     """Sets the BatchNorm statistics from random inputs, as training would.
     With torchvision's initialization and unit running variances,
     MobileNetV2's activations shrink about tenfold per stage (logits near
@@ -133,8 +172,161 @@ def calibrate_batch_norm(net, torch):
     net.train()
     with torch.no_grad():
         for _ in range(4):
-            net(torch.randn(8, 3, 224, 224, generator=gen))
+            net(torch.randn(8, 3, size, size, generator=gen))
     net.eval()
+
+
+class HFWrapper:
+    """A torch module calling a Hugging Face model with keyword inputs and
+    returning the chosen outputs as a tuple."""
+
+    @staticmethod
+    def make(torch, model, in_names, outputs):
+        class Wrapper(torch.nn.Module):
+            def __init__(self, m):
+                super().__init__()
+                self.m = m
+
+            def forward(self, *args):
+                out = self.m(**dict(zip(in_names, args)), return_dict=True)
+                return tuple(getattr(out, o) for o in outputs)
+
+        return Wrapper(model)
+
+
+def hf_offline():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import transformers
+    return transformers
+
+
+def build_family(name, torch):
+    """The small configurations of the other architecture families."""
+    gen = torch.Generator().manual_seed(SEED)
+    if name == "vit_small":
+        tf = hf_offline()
+        config = tf.ViTConfig(image_size=64, patch_size=16, hidden_size=192,
+                              num_hidden_layers=2, num_attention_heads=3,
+                              intermediate_size=768,
+                              attn_implementation="eager")
+        net = HFWrapper.make(torch, tf.ViTModel(config), ["pixel_values"],
+                             ["last_hidden_state", "pooler_output"])
+        x = torch.randn(1, 3, 64, 64, generator=gen)
+        return (net, (x,), ["pixel_values"],
+                ["last_hidden_state", "pooler_output"],
+                "transformers ViTModel (image 64, patch 16, 2 layers, hidden "
+                "192, 3 heads)")
+    if name == "swin_tiny":
+        tf = hf_offline()
+        config = tf.SwinConfig(image_size=64, patch_size=4, embed_dim=32,
+                               depths=[2, 2], num_heads=[2, 4], window_size=4,
+                               attn_implementation="eager")
+        net = HFWrapper.make(torch, tf.SwinModel(config), ["pixel_values"],
+                             ["last_hidden_state", "pooler_output"])
+        x = torch.randn(1, 3, 64, 64, generator=gen)
+        return (net, (x,), ["pixel_values"],
+                ["last_hidden_state", "pooler_output"],
+                "transformers SwinModel (image 64, patch 4, embed 32, depths "
+                "2,2, heads 2,4, window 4)")
+    if name == "gpt2_small":
+        tf = hf_offline()
+        config = tf.GPT2Config(vocab_size=VOCAB, n_positions=64, n_embd=128,
+                               n_layer=2, n_head=4, use_cache=False,
+                               attn_implementation="eager")
+        net = HFWrapper.make(torch, tf.GPT2Model(config),
+                             ["input_ids", "attention_mask"],
+                             ["last_hidden_state"])
+        ids = torch.randint(0, VOCAB, (1, 32), generator=gen)
+        mask = torch.ones(1, 32, dtype=torch.int64)
+        return (net, (ids, mask), ["input_ids", "attention_mask"],
+                ["last_hidden_state"],
+                "transformers GPT2Model (causal, seq 32, 2 layers, hidden 128, "
+                "4 heads, vocabulary %d)" % VOCAB)
+    if name == "llama_small":
+        tf = hf_offline()
+        config = tf.LlamaConfig(vocab_size=VOCAB, hidden_size=128,
+                                intermediate_size=256, num_hidden_layers=2,
+                                num_attention_heads=4, num_key_value_heads=2,
+                                max_position_embeddings=64, use_cache=False,
+                                attn_implementation="eager")
+        net = HFWrapper.make(torch, tf.LlamaModel(config),
+                             ["input_ids", "attention_mask"],
+                             ["last_hidden_state"])
+        ids = torch.randint(0, VOCAB, (1, 32), generator=gen)
+        mask = torch.ones(1, 32, dtype=torch.int64)
+        return (net, (ids, mask), ["input_ids", "attention_mask"],
+                ["last_hidden_state"],
+                "transformers LlamaModel (causal, seq 32, 2 layers, hidden "
+                "128, 4 heads, 2 key-value heads, vocabulary %d)" % VOCAB)
+    if name == "whisper_tiny":
+        tf = hf_offline()
+        config = tf.WhisperConfig(
+            vocab_size=VOCAB, num_mel_bins=16, encoder_layers=2,
+            decoder_layers=2, d_model=128, encoder_attention_heads=4,
+            decoder_attention_heads=4, encoder_ffn_dim=256,
+            decoder_ffn_dim=256, max_source_positions=32,
+            max_target_positions=64, pad_token_id=1, bos_token_id=2,
+            eos_token_id=2, decoder_start_token_id=3, use_cache=False,
+            attn_implementation="eager")
+        net = HFWrapper.make(torch, tf.WhisperModel(config),
+                             ["input_features", "decoder_input_ids"],
+                             ["last_hidden_state", "encoder_last_hidden_state"])
+        x = torch.randn(1, 16, 64, generator=gen)
+        ids = torch.randint(0, VOCAB, (1, 16), generator=gen)
+        return (net, (x, ids), ["input_features", "decoder_input_ids"],
+                ["last_hidden_state", "encoder_last_hidden_state"],
+                "transformers WhisperModel (16 mel bins x 64 frames, 2+2 "
+                "layers, d_model 128, 4 heads, decoder seq 16, vocabulary %d)"
+                % VOCAB)
+    if name in ("lstm", "gru"):
+        nn = torch.nn
+
+        class Recurrent(nn.Module):
+            def __init__(self):
+                super().__init__()
+                if name == "lstm":
+                    self.rnn = nn.LSTM(64, 128, num_layers=2,
+                                       batch_first=True)
+                    width = 128
+                else:
+                    self.rnn = nn.GRU(64, 128, num_layers=1,
+                                      batch_first=True, bidirectional=True)
+                    width = 256
+                self.head = nn.Linear(width, 10)
+
+            def forward(self, x):
+                y, _ = self.rnn(x)
+                return self.head(y)
+
+        # The recurrences are unrolled at compile time (one kernel group
+        # per step and direction): the bidirectional GRU over 16 steps.
+        steps = 32 if name == "lstm" else 16
+        x = torch.randn(1, steps, 64, generator=gen)
+        what = ("nn.LSTM (2 layers, input 64, hidden 128)" if name == "lstm"
+                else "nn.GRU (bidirectional, input 64, hidden 128)")
+        return (Recurrent(), (x,), ["input"], ["output"],
+                what + " over 1x%dx64 and a Linear head to 10" % steps)
+    if name == "lraspp_mobilenet":
+        import torchvision
+        seg = torchvision.models.segmentation.lraspp_mobilenet_v3_large(
+            weights=None, weights_backbone=None, num_classes=21)
+
+        class Seg(torch.nn.Module):
+            def __init__(self, m):
+                super().__init__()
+                self.m = m
+
+            def forward(self, x):
+                return self.m(x)["out"]
+
+        net = Seg(seg)
+        calibrate_batch_norm(net, torch, size=128)
+        x = torch.randn(1, 3, 128, 128, generator=gen)
+        return (net, (x,), ["input"], ["out"],
+                "torchvision lraspp_mobilenet_v3_large (21 classes, "
+                "1x3x128x128), BatchNorm statistics calibrated")
+    raise ValueError("unknown model " + name)
 
 
 def build(name, torch, bert_impl="auto"):
@@ -184,7 +376,7 @@ def build(name, torch, bert_impl="auto"):
         mask = torch.ones(1, BERT_SEQ, dtype=torch.int64)
         return (net, (ids, mask), ["input_ids", "attention_mask"],
                 ["last_hidden_state", "pooler_output"], what)
-    raise ValueError("unknown model " + name)
+    return build_family(name, torch)
 
 
 def export(name, path, bert_impl):
@@ -197,6 +389,11 @@ def export(name, path, bert_impl):
         torch.onnx.export(net, inputs, tmp, opset_version=OPSET,
                           input_names=in_names, output_names=out_names,
                           do_constant_folding=True, dynamo=False)
+    if name in ("gpt2_small", "llama_small", "whisper_tiny"):
+        import onnx
+        model = onnx.load(tmp)
+        onnx.helper.set_model_props(model, {"vocab_size": str(VOCAB)})
+        onnx.save(model, tmp)
     os.replace(tmp, path)
     print("exported %s (%s) to %s in %.1fs" % (name, what, path,
                                                time.time() - start),

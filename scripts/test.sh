@@ -32,7 +32,11 @@
 #         them for cuda:sm_80,sm_90 (ptxas) and rocm:gfx942 and check every
 #         kernel image (skipped with DLC_SKIP_MODELS=1); the same on the
 #         CPU at fp16 (and bf16) against onnxruntime's fp32 outputs by
-#         relative L2 error.
+#         relative L2 error. Small configurations of eight more
+#         architectures (ViT, Swin, GPT-2, Llama, Whisper, LSTM, GRU,
+#         LR-ASPP segmentation; scripts/export_models.py) imported and
+#         compared with onnxruntime on cpu and gpu-emu alike (rtol and
+#         atol 1e-4), and those that import compiled for cuda and rocm.
 # Ends with one line "N passed, N failed" over all steps.
 set -uo pipefail
 
@@ -118,6 +122,15 @@ if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
     --target gpu-emu --report-stack-frames
   step "real models against onnxruntime (gpu-emu)" $?
+  # Small configurations of more architecture families (seconds each).
+  families=vit_small,swin_tiny,gpt2_small,llama_small,whisper_tiny,lstm,gru,
+  families+=lraspp_mobilenet
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
+    --models "$families" --report-stack-frames
+  step "more model families against onnxruntime (cpu)" $?
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
+    --models "$families" --target gpu-emu --report-stack-frames
+  step "more model families against onnxruntime (gpu-emu)" $?
   # A bounded subset: ResNet-50's kernels are of MobileNetV2's kinds (the
   # three: scripts/compare_models.py --target gpu-emu --emu-check races).
   python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
@@ -136,6 +149,10 @@ if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
   python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
     --out "$build/gpu-artifacts" --stats-md "$build/gpu-kernels.md"
   step "real models for cuda and rocm (ptxas, llvm-readelf)" $?
+  python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
+    --out "$build/gpu-artifacts-families" \
+    --models "$families"
+  step "more model families for cuda and rocm (ptxas, llvm-readelf)" $?
 fi
 
 echo "$passed passed, $failed failed"

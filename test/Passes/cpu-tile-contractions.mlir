@@ -128,3 +128,33 @@ func.func @window(%x: memref<1x2x10x10xf32>, %out: memref<1x4x8x8xf32>, %out2: m
 // CHECK: scf.parallel
 // CHECK: vector.gather
 // CHECK: dlc.kind = "convolution", {{.*}}M=4 N=16 K=18; S packed at compile time, V panels 0 in place / 1 gathered;
+
+// -----
+
+// A bool epilogue input (a causal mask) is read one byte per lane: a
+// vector<8xi1> load would read 8 packed bits.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+memref.global "private" constant @__constant_mask : memref<32x32xi1> = dense<true>
+func.func @bool_epilogue(%a: memref<32x32xf32>, %b: memref<32x32xf32>, %out: memref<32x32xf32>) {
+  %cst = arith.constant 0.000000e+00 : f32
+  %min = arith.constant -1.000000e+04 : f32
+  %m = memref.get_global @__constant_mask : memref<32x32xi1>
+  %c = memref.alloc() : memref<32x32xf32>
+  linalg.fill ins(%cst : f32) outs(%c : memref<32x32xf32>)
+  linalg.matmul ins(%a, %b : memref<32x32xf32>, memref<32x32xf32>) outs(%c : memref<32x32xf32>)
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %c : memref<32x32xi1>, memref<32x32xf32>) outs(%out : memref<32x32xf32>) {
+  ^bb0(%k: i1, %x: f32, %o: f32):
+    %r = arith.select %k, %x, %min : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @bool_epilogue
+// CHECK: scf.parallel
+// CHECK-NOT: vector.load {{.*}} vector<8xi1>
+// CHECK: memref.load %{{.+}}[%{{.+}}] : memref<1024xi1>
+// CHECK: vector.from_elements {{.*}} : vector<8xi1>
+// CHECK: arith.select %{{.+}}, %{{.+}}, %{{.+}} : vector<8xi1>, vector<8xf32>
+// CHECK: epilogue fused

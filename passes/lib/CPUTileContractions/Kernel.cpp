@@ -646,7 +646,16 @@ LogicalResult ContractionPlan::emit(int id) {
           if (x.alongN)
             xo = k.add(xo, k.lookup(x.nTable, n));
           auto et = cast<MemRefType>(x.flat.getType()).getElementType();
-          if (vector && x.alongN)
+          if (vector && x.alongN && et.isInteger(1)) {
+            // A vector<Lxi1> load reads L packed bits, but a memref of i1
+            // holds one byte per element: L scalar loads.
+            SmallVector<Value> lanes;
+            for (int64_t l = 0; l < L; ++l)
+              lanes.push_back(memref::LoadOp::create(
+                  b, loc, x.flat, ValueRange{k.add(xo, k.idx(l))}));
+            args.push_back(vector::FromElementsOp::create(
+                b, loc, VectorType::get({L}, et), lanes));
+          } else if (vector && x.alongN)
             args.push_back(vector::LoadOp::create(
                 b, loc, VectorType::get({L}, et), x.flat, ValueRange{xo}));
           else
