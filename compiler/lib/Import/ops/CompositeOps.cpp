@@ -7,7 +7,9 @@
 // GatherElements (a Gather from the flattened data at the flat offsets),
 // Swish (x * sigmoid(alpha * x)), CumProd (a product over a second copy
 // of the axis, the factors outside each prefix replaced by 1) and Compress
-// with a constant condition (a Gather at the selected positions).
+// with a constant condition (a Gather at the selected positions), NonZero
+// of a constant (folded); Unique and NonMaxSuppression are refused with the
+// reason (their output shapes depend on values).
 //
 //===----------------------------------------------------------------------===//
 
@@ -364,9 +366,65 @@ LogicalResult importCompress(NodeImporter &n) {
                            {*x, indices}, {n.i64Attr("axis", axis)}));
 }
 
+/// NonZero of a constant: the indices folded into a constant. Otherwise
+/// the output's shape depends on the input's values.
+LogicalResult importNonZero(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  DenseElementsAttr x = n.constantInput(0);
+  if (!x)
+    return n.emitError()
+           << "the output shape of NonZero depends on its input's values; "
+              "dlc needs static shapes (dynamic shapes are not supported) "
+              "(only a constant input is folded)";
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = std::max<int64_t>(type.getRank(), 1);
+  SmallVector<int64_t> flat;
+  Type element = type.getElementType();
+  int64_t index = 0;
+  auto isNonZero = [&](Attribute a) {
+    if (auto f = dyn_cast<FloatAttr>(a))
+      return !f.getValue().isZero();
+    return !cast<IntegerAttr>(a).getValue().isZero();
+  };
+  if (!isa<FloatType, IntegerType>(element))
+    return n.emitError() << "NonZero input element type " << element
+                         << " is not supported";
+  for (Attribute a : x.getValues<Attribute>()) {
+    if (isNonZero(a))
+      flat.push_back(index);
+    ++index;
+  }
+  int64_t count = flat.size();
+  SmallVector<int64_t> out(rank * count);
+  ArrayRef<int64_t> shape = type.getShape();
+  for (int64_t j = 0; j < count; ++j) {
+    int64_t rest = flat[j];
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      out[d * count + j] = rest % shape[d];
+      rest /= shape[d];
+    }
+    if (type.getRank() == 0)
+      out[j] = 0;
+  }
+  return n.setResult(n.constant(DenseElementsAttr::get(
+      RankedTensorType::get({rank, count}, n.builder().getI64Type()),
+      ArrayRef<int64_t>(out))));
+}
+
+/// Unique and NonMaxSuppression: their output shapes depend on the values.
+LogicalResult importDataDependent(NodeImporter &n) {
+  return n.emitError() << "the output shape of " << n.node().op_type()
+                       << " depends on its inputs' values; dlc needs static "
+                          "shapes (dynamic shapes are not supported)";
+}
+
 } // namespace
 
 void dlc::registerCompositeOps(OpTable &t) {
+  t.add("NonZero", 9, kMaxOpset, importNonZero);
+  t.add("Unique", 11, kMaxOpset, importDataDependent);
+  t.add("NonMaxSuppression", 10, kMaxOpset, importDataDependent);
   t.add("Compress", 9, kMaxOpset, importCompress);
   t.add("EyeLike", 9, kMaxOpset, importEyeLike);
   t.add("DepthToSpace", 1, kMaxOpset, importDepthToSpace);
