@@ -53,6 +53,11 @@ mlir::FailureOr<std::pair<mlir::Value, mlir::Value>>
 layerNormStats(NodeImporter &n, mlir::Value input, int64_t axis,
                double epsilon);
 
+/// BatchNormalization with training_mode=1 (NormalizationOps.cpp): the
+/// batch's statistics normalize the input; running statistics blended with
+/// `momentum` as outputs 1 and 2 when asked for.
+mlir::LogicalResult batchNormTraining(NodeImporter &n, double epsilon);
+
 /// An ONNX einsum equation in the explicit, letters-only form graph.einsum
 /// takes: ellipses expanded to unused letters, an implicit output made
 /// explicit (Einsum.cpp). `ranks` are the operands' ranks.

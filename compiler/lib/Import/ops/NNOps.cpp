@@ -480,64 +480,6 @@ LogicalResult importGlobalPool(NodeImporter &n) {
                                            n.boolAttr("keepdims", true)}));
 }
 
-/// BatchNormalization in training mode (opset 14 on): normalized with the
-/// batch's statistics over every axis but the channels (the population
-/// variance), the running statistics blended with `momentum`.
-LogicalResult importBatchNormTraining(NodeImporter &n, double eps) {
-  FailureOr<double> momentum = n.getFloat("momentum", 0.9);
-  if (failed(momentum))
-    return failure();
-  RankedTensorType x = n.inputType(0);
-  int64_t rank = x.getRank();
-  if (rank < 2)
-    return n.emitError() << "BatchNormalization input must have rank >= 2, "
-                            "got "
-                         << rank;
-  SmallVector<int64_t> axes;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != 1)
-      axes.push_back(d);
-  Type e = x.getElementType();
-  auto reduce = [&](Value v, bool keep) {
-    return n.create<graph::ReduceMeanOp>(
-        v, {n.i64ArrayAttr("axes", axes), n.boolAttr("keepdims", keep)});
-  };
-  FailureOr<Value> meanKept = reduce(n.input(0), true);
-  FailureOr<Value> diff, square, mean, var, y;
-  if (succeeded(meanKept))
-    diff = n.create<graph::SubOp>(ValueRange{n.input(0), *meanKept});
-  if (succeeded(diff))
-    square = n.create<graph::MulOp>(ValueRange{*diff, *diff});
-  if (succeeded(square))
-    var = reduce(*square, false);
-  if (succeeded(var))
-    mean = reduce(n.input(0), false);
-  if (succeeded(mean))
-    y = n.create<graph::BatchNormOp>(
-        ValueRange{n.input(0), n.input(1), n.input(2), *mean, *var},
-        {n.f32Attr("epsilon", eps)});
-  if (failed(y))
-    return failure();
-  auto blend = [&](Value running, Value batch) -> FailureOr<Value> {
-    FailureOr<Value> kept = n.create<graph::MulOp>(
-        ValueRange{running, n.scalarConstant(e, *momentum)});
-    FailureOr<Value> added = n.create<graph::MulOp>(
-        ValueRange{batch, n.scalarConstant(e, 1 - *momentum)});
-    if (failed(kept) || failed(added))
-      return failure();
-    return n.create<graph::AddOp>(ValueRange{*kept, *added});
-  };
-  SmallVector<Value> results{*y};
-  if (n.numOutputs() > 1) {
-    FailureOr<Value> runningMean = blend(n.input(3), *mean);
-    FailureOr<Value> runningVar = blend(n.input(4), *var);
-    if (failed(runningMean) || failed(runningVar))
-      return failure();
-    results.append({*runningMean, *runningVar});
-  }
-  return n.setResults(results);
-}
-
 LogicalResult importBatchNorm(NodeImporter &n) {
   if (failed(n.checkInputCount(5, 5)) || failed(requireFloat(n, 5)))
     return failure();
@@ -546,7 +488,7 @@ LogicalResult importBatchNorm(NodeImporter &n) {
   if (failed(eps) || failed(training))
     return failure();
   if (*training)
-    return importBatchNormTraining(n, *eps);
+    return compose::batchNormTraining(n, *eps);
   if (failed(onlyFirstOutput(n, "running statistics")))
     return failure();
   return setCreated(

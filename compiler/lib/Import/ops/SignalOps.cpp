@@ -82,6 +82,11 @@ template <Window W> LogicalResult importWindow(NodeImporter &n) {
     return n.emitError() << name << " output_datatype must be numeric, got "
                          << *out;
   int64_t count = (*size)[0];
+  // Folded into a constant: bounded like any tensor the importer builds.
+  if (count > (int64_t(1) << 26))
+    return n.emitError() << name << " size " << count
+                         << " is over dlc's limit of 2^26 elements for a "
+                            "window folded at compile time";
   double denom = *periodic ? double(count) : double(count - 1);
   SmallVector<double> values;
   for (int64_t k = 0; k < count; ++k) {
@@ -247,6 +252,11 @@ LogicalResult importDFT(NodeImporter &n) {
   s.n = len->value_or(s.inverse && s.onesided ? 2 * (s.inLen - 1) : s.inLen);
   if (s.n < 1)
     return n.emitError() << "DFT length must be positive, got " << s.n;
+  // The transform is a product with a dense n x n cos/sin matrix.
+  if (s.n > 8192 || s.inLen > 8192)
+    return n.emitError() << "DFT length " << std::max(s.n, s.inLen)
+                         << " is over dlc's limit of 8192 (the transform is "
+                            "a product with a dense n x n matrix)";
   if (s.onesided && !s.inverse && s.inComplex == 2)
     return n.emitError() << "DFT onesided needs a real input (last "
                             "dimension 1)";
@@ -314,6 +324,10 @@ LogicalResult importSTFT(NodeImporter &n) {
   if (frameLen <= 0 || frameLen > length)
     return n.emitError() << "STFT frame length " << frameLen
                          << " must be in [1, " << length << "]";
+  if (frameLen > 8192)
+    return n.emitError() << "STFT frame length " << frameLen
+                         << " is over dlc's limit of 8192 (the transform is "
+                            "a product with a dense matrix)";
   if (*onesided && comps == 2)
     return n.emitError() << "STFT onesided needs a real signal";
   int64_t frames = 1 + (length - frameLen) / **step;
