@@ -43,6 +43,32 @@ cuda_bin = os.path.join(os.environ.get("CUDA_PATH", "/usr/local/cuda"), "bin")
 if shutil.which("ptxas", path=cuda_bin + os.pathsep + os.environ.get("PATH", "")):
     config.available_features.add("ptxas")
 
+# cuobjdump disassembles cubins (SASS: the tensor-core instructions). The
+# CUDA toolkit's, else the copy the Triton wheel (a PyTorch dependency)
+# ships; tests that read SASS say REQUIRES: cuobjdump.
+def find_cuobjdump():
+    found = shutil.which("cuobjdump",
+                         path=cuda_bin + os.pathsep + os.environ.get("PATH", ""))
+    if found:
+        return found
+    try:
+        import importlib.util
+        spec = importlib.util.find_spec("triton")
+    except Exception:
+        spec = None
+    if spec and spec.origin:
+        candidate = os.path.join(os.path.dirname(spec.origin), "backends",
+                                 "nvidia", "bin", "cuobjdump")
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+cuobjdump = find_cuobjdump()
+if cuobjdump:
+    config.available_features.add("cuobjdump")
+    config.substitutions.append(("%cuobjdump", cuobjdump))
+
 # util-linux's script(1) runs a command on a pseudo-terminal (the progress
 # line of dlc is drawn only on a terminal).
 if shutil.which("script"):

@@ -454,6 +454,24 @@ static Error buildAmdImages(gpu::GPUModuleOp kernels,
   return Error::success();
 }
 
+/// The tensor-core kernels the target takes: mma.sync when every NVIDIA
+/// architecture is sm_80 or newer (m16n8k16 for fp16 and bf16, cp.async),
+/// and in gpu-emu, which runs the NVIDIA kernels; none on AMD for now.
+static std::string tensorCoreKind(const GPUOptions &options) {
+  if (options.tensorCores == "none" || options.vendor == GPUVendor::AMD)
+    return "none";
+  if (options.vendor == GPUVendor::Emulated)
+    return "mma.sync";
+  for (const std::string &arch : options.archs) {
+    unsigned sm = 0;
+    if (StringRef(arch).drop_front(3).take_while(llvm::isDigit).getAsInteger(
+            10, sm) ||
+        sm < 80)
+      return "none";
+  }
+  return "mma.sync";
+}
+
 Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
                                     const GPUOptions &options,
                                     bool externalWeights, GPUStage stage) {
@@ -486,6 +504,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
   GPUMapPipelineOptions map;
   map.func = forward;
   map.blockSize = options.blockSize;
+  map.tensorCores = tensorCoreKind(options);
   if (failed(runPipeline(
           module, "gpu-map",
           [&](OpPassManager &pm) { buildGPUMapPipeline(pm, map); }, observer)))

@@ -174,7 +174,9 @@ void buildGPUMapPipeline(OpPassManager &pm,
                          const GPUMapPipelineOptions &options) {
   // Step 1: the kernels with their own GPU strategy: tiled products, warp
   // reductions.
-  pm.addPass(dlc::createGPUTileContractions());
+  dlc::GPUTileContractionsOptions tile;
+  tile.tensorCores = options.tensorCores;
+  pm.addPass(dlc::createGPUTileContractions(tile));
   pm.addPass(dlc::createGPUWarpReductions());
   // Step 2: every other loop nest, one thread per iteration.
   pm.addPass(createConvertLinalgToParallelLoopsPass());
@@ -243,6 +245,11 @@ static void buildKernelsPipeline(OpPassManager &pm, unsigned subgroupSize,
 }
 
 void buildGPUKernelsToNVVMPipeline(OpPassManager &pm) {
+  // The tensor-core kernels' nvgpu ops (ldmatrix, mma.sync, cp.async)
+  // first: bf16 mma.sync by dlc's own rewrite, the rest by upstream.
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(dlc::createGPULowerBF16Mma());
+  kernels.addPass(createConvertNVGPUToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions nvvm;
   nvvm.useBarePtrCallConv = true;
   buildKernelsPipeline(pm, 32, createConvertGpuOpsToNVVMOps(nvvm));

@@ -259,6 +259,13 @@ void LaunchCheck::emitAccess(OpBuilder &b, Operation *op, Value memref,
                                   sitePointer(siteText(op, memref))});
 }
 
+void LaunchCheck::read(OpBuilder &b, Operation *op, Value memref,
+                       ValueRange indices, int64_t count, Value thread) {
+  if (!options.races || bufferName(memref).empty())
+    return;
+  emitAccess(b, op, memref, indices, count, false, thread);
+}
+
 LogicalResult LaunchCheck::instrument(Operation *clone, Value thread) {
   SmallVector<Operation *> ops;
   clone->walk([&](Operation *op) { ops.push_back(op); });

@@ -75,6 +75,11 @@ public:
   /// Checking mode: calls before every access of workgroup or global
   /// memory inside `clone` (a phase's copy of a kernel op) by `thread`.
   mlir::LogicalResult instrument(mlir::Operation *clone, mlir::Value thread);
+  /// Checking mode: a read of `count` consecutive elements of `memref` at
+  /// `indices` by `thread` that the emulation performs itself (the rows of
+  /// an ldmatrix); nothing for memory the check does not track.
+  void read(mlir::OpBuilder &b, mlir::Operation *op, mlir::Value memref,
+            mlir::ValueRange indices, int64_t count, mlir::Value thread);
   /// Replaces the nvgpu async copies, groups and waits inside `clones`
   /// (a phase's ops): runtime calls in checking mode, else copies done at
   /// once.

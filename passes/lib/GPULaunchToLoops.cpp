@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GPUEmuCheck.h"
+#include "GPUEmuWarp.h"
 #include "dlc/Passes/Passes.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/IR/IRMapping.h"
@@ -29,9 +30,15 @@ using dlc::emu::LaunchCheck;
 
 namespace {
 
+/// Whether `op` holds a barrier or a warp-collective op: such ops split
+/// the threads' phases.
 bool containsBarrier(Operation *op) {
   return op
-      ->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
+      ->walk([](Operation *o) {
+        return isa<gpu::BarrierOp>(o) || dlc::emu::isWarpCollective(o)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
       .wasInterrupted();
 }
 
@@ -178,6 +185,28 @@ private:
         check.barrier(b, op->getLoc());
         continue;
       }
+      if (dlc::emu::isWarpCollective(op)) {
+        // Like a reduction: the phase ends by storing each thread's
+        // operands, then the op runs for each warp on its lanes' slots.
+        if (!threadsPerBlock)
+          return op->emitError("dlc-gpu-launch-to-loops: warp-level matrix "
+                               "ops need constant block sizes");
+        Location loc = op->getLoc();
+        dlc::emu::WarpSlots slots;
+        if (failed(dlc::emu::allocateWarpSlots(
+                op, threadsPerBlock,
+                [&](ArrayRef<int64_t> shape, Type element) {
+                  return allocate(loc, shape, element);
+                },
+                slots)))
+          return failure();
+        warpSlots[op] = slots;
+        phase.push_back(op);
+        if (failed(flush()))
+          return failure();
+        dlc::emu::combineWarps(b, op, map, slots, threadsPerBlock);
+        continue;
+      }
       if (!containsBarrier(op)) {
         phase.push_back(op);
         continue;
@@ -316,6 +345,16 @@ private:
       map.map(v, out);
       return success();
     }
+    if (dlc::emu::isWarpCollective(def)) {
+      auto it = warpSlots.find(def);
+      if (!perThread || it == warpSlots.end() || !currentLinear)
+        return def->emitError("dlc-gpu-launch-to-loops: a warp-level "
+                              "matrix op's result is used where it cannot "
+                              "be emulated");
+      out = dlc::emu::loadWarpResult(b, def, it->second, currentLinear);
+      map.map(v, out);
+      return success();
+    }
     if (def->getNumRegions() != 0 || !isPure(def))
       return def->emitError("dlc-gpu-launch-to-loops: a value computed "
                             "before a barrier is used after it; only "
@@ -439,6 +478,26 @@ private:
                                 ValueRange{currentLinear});
         continue;
       }
+      if (dlc::emu::isWarpCollective(op)) {
+        dlc::emu::storeWarpOperands(b, op, map, warpSlots[op], currentLinear);
+        if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op); ld && options.races) {
+          // Lanes 0 .. 8 x tiles - 1 each read one 16-byte row.
+          Location l = op->getLoc();
+          Value lane = arith::RemUIOp::create(
+              b, l, currentLinear, arith::ConstantIndexOp::create(b, l, 32));
+          Value reads = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ult, lane,
+              arith::ConstantIndexOp::create(b, l, 8 * ld.getNumTiles()));
+          auto ifOp = scf::IfOp::create(b, l, reads, false);
+          OpBuilder tb(ifOp.thenBlock()->getTerminator());
+          SmallVector<Value> indices;
+          for (Value i : ld.getIndices())
+            indices.push_back(map.lookupOrDefault(i));
+          check.read(tb, op, map.lookupOrDefault(ld.getSrcMemref()), indices,
+                     8, currentLinear);
+        }
+        continue;
+      }
       Operation *clone = b.clone(*op, map);
       if (options.races && failed(check.instrument(clone, currentLinear)))
         return failure();
@@ -470,6 +529,8 @@ private:
   SmallVector<std::pair<Value, Value>> privateSlots;
   /// Per subgroup reduction: the operand and result slots of every thread.
   llvm::DenseMap<Operation *, std::pair<Value, Value>> reduceSlots;
+  /// Per warp-collective op: its operand and result slots.
+  llvm::DenseMap<Operation *, dlc::emu::WarpSlots> warpSlots;
   /// The linear thread id inside the current phase.
   Value currentLinear;
 };

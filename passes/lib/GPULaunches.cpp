@@ -59,6 +59,13 @@ struct GPUMergeModulesPass
           if (isa<MemRefType>(fn.getArgument(i).getType()))
             fn.setArgAttr(i, "llvm.align",
                           IntegerAttr::get(IntegerType::get(ctx, 64), 16));
+        // Workgroup buffers 16-byte aligned too: cp.async's 16-byte copies
+        // and ldmatrix's rows need it (the lowering's default is the
+        // element's alignment).
+        for (unsigned i = 0, e = fn.getNumWorkgroupAttributions(); i < e; ++i)
+          fn.setWorkgroupAttributionAttr(
+              i, StringAttr::get(ctx, "llvm.align"),
+              IntegerAttr::get(IntegerType::get(ctx, 64), 16));
         StringAttr name = mergedTable.insert(fn);
         renamed[key] = name;
       }

@@ -56,6 +56,15 @@ cl::opt<int64_t> gpuBlockSize(
              "model chooses per kernel)"),
     cl::value_desc("N"), cl::init(0), cl::cat(dlcCategory));
 
+cl::opt<std::string> tensorCores(
+    "tensor-cores",
+    cl::desc("GPU products with fp16 / bf16 inputs (--precision=fp16|bf16): "
+             "'auto' (default) runs them on tensor cores where the target "
+             "has them (cuda: mma.sync when every architecture is sm_80 or "
+             "newer; gpu-emu: the same kernels, emulated), 'none' keeps the "
+             "SIMT kernels"),
+    cl::value_desc("auto|none"), cl::init("auto"), cl::cat(dlcCategory));
+
 cl::opt<std::string> emuCheck(
     "emu-check",
     cl::desc("--target=gpu-emu checking mode: 'races' reports accesses of "

@@ -20,6 +20,7 @@ extern llvm::cl::opt<EmitKind> emit;
 extern llvm::cl::opt<std::string> target;
 extern llvm::cl::opt<std::string> cudaPath;
 extern llvm::cl::opt<int64_t> gpuBlockSize;
+extern llvm::cl::opt<std::string> tensorCores;
 extern llvm::cl::opt<std::string> emuCheck;
 extern llvm::cl::opt<std::string> saveImagesDir;
 extern llvm::cl::opt<std::string> kernelStatsPath;

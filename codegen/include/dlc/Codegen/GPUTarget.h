@@ -33,6 +33,10 @@ struct GPUOptions {
   std::string cudaPath;
   /// Threads per block for every kernel (0 = the cost model's choice).
   int64_t blockSize = 0;
+  /// "auto": tensor-core kernels for fp16 / bf16 products where the
+  /// target has them (mma.sync on NVIDIA sm_80+, and gpu-emu's emulation
+  /// of those kernels); "none": SIMT kernels only.
+  std::string tensorCores = "auto";
   /// Record the stack frames of the host object's functions.
   bool measureStackFrames = false;
   /// gpu-emu checking mode (--emu-check): report races between the threads

@@ -214,6 +214,11 @@ struct GPUMapPipelineOptions
       llvm::cl::desc("Threads per block of every per-thread kernel (0: the "
                      "cost model's choice)"),
       llvm::cl::init(0)};
+  Option<std::string> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Tensor-core kernels for fp16 / bf16 products: none or "
+                     "mma.sync"),
+      llvm::cl::init("none")};
 };
 
 /// dlc-gpu-map-pipeline: tiled products, warp reductions, every other loop

@@ -101,6 +101,65 @@ inline bool chooseMatmulTiles(int64_t m, int64_t n, int64_t k,
   return true;
 }
 
+/// Tensor-core tiling of a product on warp-level mma.sync m16n8k16 (fp16 /
+/// bf16 inputs, f32 accumulators): each block computes a tileM x tileN
+/// tile of C with warpsM x warpsN warps, each warp a
+/// (tileM / warpsM) x (tileN / warpsN) sub-tile of 16x8 mma tiles; the
+/// operands go through workgroup memory in tileK-deep slices, `stages` of
+/// them in flight when the asynchronous copies can load them.
+struct MmaTiles {
+  int64_t tileM = 64, tileN = 64, tileK = 32;
+  int64_t warpsM = 2, warpsN = 2;
+  int64_t stages = 2;
+  /// Elements of padding after each row of a staged slice: 16 bytes, so
+  /// that the eight 16-byte rows one ldmatrix reads fall in different
+  /// banks.
+  static constexpr int64_t kPad = 8;
+  int64_t warpTileM() const { return tileM / warpsM; }
+  int64_t warpTileN() const { return tileN / warpsN; }
+  int64_t threads() const { return warpsM * warpsN * kWarpSize; }
+};
+
+/// The multiprocessors of the smallest GPU the tiles are sized for (an
+/// A100 has 108, an H100 132): a product with fewer tiles than this uses
+/// smaller ones.
+constexpr int64_t kMultiprocessors = 108;
+
+/// The tensor-core tiles for a product, or nothing when it is too small
+/// for a 16x16 warp tile (the SIMT kernels take it).
+inline bool chooseMmaTiles(int64_t m, int64_t n, int64_t k, int64_t batch,
+                           MmaTiles &tiles) {
+  tiles = MmaTiles();
+  if (m < 16 || n < 16 || k < 16)
+    return false;
+  auto blocks = [&](int64_t tm, int64_t tn) {
+    return (m + tm - 1) / tm * ((n + tn - 1) / tn) * batch;
+  };
+  if (m >= 128 && n >= 128 && blocks(128, 128) >= kMultiprocessors) {
+    // Large products: 128x128 tiles, 8 warps of 64x32 (64 accumulators a
+    // thread), about 37 KiB of workgroup memory with two stages.
+    tiles.tileM = tiles.tileN = 128;
+    tiles.warpsM = 2;
+    tiles.warpsN = 4;
+    return true;
+  }
+  if (m < 32) {
+    tiles.tileM = 16;
+    tiles.warpsM = 1;
+  } else if (m < 64) {
+    tiles.tileM = 32;
+  }
+  if (n < 64) {
+    tiles.tileN = 32;
+    tiles.warpsN = 2;
+  }
+  if (tiles.warpTileM() % 16 || tiles.warpTileN() % 16) {
+    tiles.warpsN = 1;
+    tiles.warpsM = 1;
+  }
+  return true;
+}
+
 } // namespace dlc::gpu
 
 #endif // DLC_PASSES_GPUCOSTMODEL_H

@@ -384,12 +384,26 @@ def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
     the payload, and an f32 output) keep the inputs' type in workgroup
     memory and widen each value when it is multiplied; the accumulators
     stay f32.
+
+    With `tensor-cores=mma.sync`, products with fp16 or bf16 inputs (both
+    the same type) of at least 16x16x16 become tensor-core kernels
+    instead (the launch carries `dlc.tensor_cores = "mma.sync"`): warps
+    of 16x8 accumulator fragments, `nvgpu.ldmatrix` from padded workgroup
+    slices (conflict-free rows), `nvgpu.mma.sync` m16n8k16 with f32
+    accumulation, and a two-stage `nvgpu.device_async_copy` (cp.async)
+    pipeline when both operands are contiguous, aligned views along their
+    slice rows; tile shapes from the GPU cost model (`chooseMmaTiles`).
   }];
   let options = [
     Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
            "Apply the elementwise consumer to the accumulators">,
+    Option<"tensorCores", "tensor-cores", "std::string", "\"none\"",
+           "Tensor-core kernels for fp16 / bf16 products: none or "
+           "mma.sync (NVIDIA sm_80 and newer, and their emulation)">,
   ];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+                           "mlir::nvgpu::NVGPUDialect",
+                           "mlir::vector::VectorDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
                            "mlir::affine::AffineDialect",
@@ -501,6 +515,22 @@ def GPUPrepareMath : Pass<"dlc-gpu-prepare-math", "mlir::ModuleOp"> {
                            "mlir::math::MathDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::LLVM::LLVMDialect"];
+}
+
+def GPULowerBF16Mma : Pass<"dlc-gpu-lower-bf16-mma", "mlir::gpu::GPUModuleOp"> {
+  let summary = "nvgpu.mma.sync on bf16 as nvvm.mma.sync";
+  let description = [{
+    Upstream's convert-nvgpu-to-nvvm cannot lower an `nvgpu.mma.sync` whose
+    inputs are bf16 ("failed to deduce operand PTX types"). This pass
+    rewrites each such m16n8k16 op with f32 accumulators into
+    `nvvm.mma.sync` directly: the A and B registers bit-cast to i32 (two
+    bf16 each), the f32 accumulators as scalars, the result struct turned
+    back into the accumulator vector. Runs before convert-nvgpu-to-nvvm.
+  }];
+  let dependentDialects = ["mlir::NVVM::NVVMDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def GPUMergeModules : Pass<"dlc-gpu-merge-modules", "mlir::ModuleOp"> {

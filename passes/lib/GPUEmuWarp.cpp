@@ -1,0 +1,227 @@
+//===- GPUEmuWarp.cpp - warp-collective ops on the host --------------------===//
+//
+// See GPUEmuWarp.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GPUEmuWarp.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace dlc::emu {
+
+namespace {
+
+constexpr int64_t kLanes = 32;
+
+struct Ix {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, c(y));
+  }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, c(y));
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, c(y));
+  }
+  /// for (iv = 0; iv < n; ++iv) body(iv), with `b` inside.
+  void loop(int64_t n, function_ref<void(Value)> body) {
+    auto f = scf::ForOp::create(b, loc, c(0), c(n), c(1));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(f.getBody()->getTerminator());
+    body(f.getInductionVar());
+  }
+};
+
+/// The slot type of a vector operand: [threads] + the vector's shape.
+MemRefType slotType(int64_t threads, VectorType v) {
+  SmallVector<int64_t> shape{threads};
+  shape.append(v.getShape().begin(), v.getShape().end());
+  return MemRefType::get(shape, v.getElementType());
+}
+
+void storeVector(OpBuilder &b, Location loc, Value v, Value slot,
+                 Value linear) {
+  auto type = cast<VectorType>(v.getType());
+  Ix x{b, loc};
+  for (int64_t r = 0; r < type.getDimSize(0); ++r)
+    for (int64_t e = 0; e < type.getDimSize(1); ++e)
+      memref::StoreOp::create(
+          b, loc, vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{r, e}),
+          slot, ValueRange{linear, x.c(r), x.c(e)});
+}
+
+Value loadVector(OpBuilder &b, Location loc, VectorType type, Value slot,
+                 Value linear) {
+  Ix x{b, loc};
+  SmallVector<Value> elements;
+  for (int64_t r = 0; r < type.getDimSize(0); ++r)
+    for (int64_t e = 0; e < type.getDimSize(1); ++e)
+      elements.push_back(memref::LoadOp::create(
+          b, loc, slot, ValueRange{linear, x.c(r), x.c(e)}));
+  return vector::FromElementsOp::create(b, loc, type, elements);
+}
+
+bool is16Bit(Type t) { return t.isF16() || t.isBF16(); }
+
+} // namespace
+
+bool isWarpCollective(Operation *op) {
+  return isa<nvgpu::LdMatrixOp, nvgpu::MmaSyncOp>(op);
+}
+
+LogicalResult
+allocateWarpSlots(Operation *op, int64_t threads,
+                  function_ref<Value(ArrayRef<int64_t>, Type)> allocate,
+                  WarpSlots &slots) {
+  if (threads % kLanes != 0)
+    return op->emitError("dlc-gpu-launch-to-loops: warp-level matrix ops "
+                         "need blocks of whole warps");
+  auto alloc = [&](MemRefType t) {
+    return allocate(t.getShape(), t.getElementType());
+  };
+  if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
+    auto res = cast<VectorType>(ld.getRes().getType());
+    int64_t tiles = ld.getNumTiles();
+    if (res.getRank() != 2 || res.getDimSize(0) != tiles ||
+        res.getDimSize(1) != 2 || !is16Bit(res.getElementType()) ||
+        (tiles != 1 && tiles != 2 && tiles != 4))
+      return op->emitError("dlc-gpu-launch-to-loops: only ldmatrix of "
+                           "1, 2 or 4 8x8 matrices of 16-bit elements is "
+                           "emulated");
+    int64_t rank = ld.getSrcMemref().getType().getRank();
+    slots.in.push_back(allocate({threads, rank}, IndexType::get(op->getContext())));
+    slots.out = alloc(slotType(threads, res));
+    return success();
+  }
+  auto mma = cast<nvgpu::MmaSyncOp>(op);
+  auto a = cast<VectorType>(mma.getMatrixA().getType());
+  auto bt = cast<VectorType>(mma.getMatrixB().getType());
+  auto ct = cast<VectorType>(mma.getMatrixC().getType());
+  std::array<int64_t, 3> shape = mma.getMmaShapeAsArray();
+  if (shape != std::array<int64_t, 3>{16, 8, 16} ||
+      a.getShape() != ArrayRef<int64_t>{4, 2} ||
+      bt.getShape() != ArrayRef<int64_t>{2, 2} ||
+      ct.getShape() != ArrayRef<int64_t>{2, 2} ||
+      !is16Bit(a.getElementType()) || !ct.getElementType().isF32())
+    return op->emitError("dlc-gpu-launch-to-loops: only mma.sync m16n8k16 "
+                         "with f16 or bf16 inputs and f32 accumulators is "
+                         "emulated");
+  slots.in.push_back(alloc(slotType(threads, a)));
+  slots.in.push_back(alloc(slotType(threads, bt)));
+  slots.in.push_back(alloc(slotType(threads, ct)));
+  slots.out = alloc(slotType(threads, ct));
+  return success();
+}
+
+void storeWarpOperands(OpBuilder &b, Operation *op, IRMapping &map,
+                       const WarpSlots &slots, Value linear) {
+  Location loc = op->getLoc();
+  if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
+    Ix x{b, loc};
+    for (auto [d, index] : llvm::enumerate(ld.getIndices()))
+      memref::StoreOp::create(b, loc, map.lookupOrDefault(index), slots.in[0],
+                              ValueRange{linear, x.c(d)});
+    return;
+  }
+  auto mma = cast<nvgpu::MmaSyncOp>(op);
+  storeVector(b, loc, map.lookupOrDefault(mma.getMatrixA()), slots.in[0],
+              linear);
+  storeVector(b, loc, map.lookupOrDefault(mma.getMatrixB()), slots.in[1],
+              linear);
+  storeVector(b, loc, map.lookupOrDefault(mma.getMatrixC()), slots.in[2],
+              linear);
+}
+
+void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
+                  const WarpSlots &slots, int64_t threads) {
+  Location loc = op->getLoc();
+  Ix x{b, loc};
+  if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
+    // Matrix i's row r is the 8 elements at the address of lane 8i + r.
+    // Lane t receives of each matrix the elements (t/4, 2(t%4) + e), or
+    // with .trans (2(t%4) + e, t/4).
+    Value src = map.lookupOrDefault(ld.getSrcMemref());
+    int64_t rank = ld.getSrcMemref().getType().getRank();
+    bool trans = ld.getTranspose();
+    int64_t tiles = ld.getNumTiles();
+    x.loop(threads / kLanes, [&](Value w) {
+      Value warpBase = x.mul(w, kLanes);
+      x.loop(kLanes, [&](Value t) {
+        for (int64_t i = 0; i < tiles; ++i)
+          for (int64_t e = 0; e < 2; ++e) {
+            Value pair = x.add(x.mul(x.rem(t, 4), 2), x.c(e));
+            Value row = trans ? pair : x.div(t, 4);
+            Value col = trans ? x.div(t, 4) : pair;
+            Value lane = x.add(warpBase, x.add(x.c(8 * i), row));
+            SmallVector<Value> idx;
+            for (int64_t d = 0; d < rank; ++d)
+              idx.push_back(memref::LoadOp::create(
+                  b, loc, slots.in[0], ValueRange{lane, x.c(d)}));
+            idx.back() = x.add(idx.back(), col);
+            Value v = memref::LoadOp::create(b, loc, src, idx);
+            memref::StoreOp::create(b, loc, v, slots.out,
+                                    ValueRange{x.add(warpBase, t), x.c(i),
+                                               x.c(e)});
+          }
+      });
+    });
+    return;
+  }
+  // mma.sync m16n8k16 .row.col: D[16x8] = A[16x16] B[16x8] + C.
+  //   A (row, k): lane (row%8)*4 + (k%8)/2, register row/8 + 2(k/8), k%2
+  //   B (k, n):   lane n*4 + (k%8)/2,       register k/8,           k%2
+  //   C, D (row, n): lane (row%8)*4 + n/2,  register row/8,         n%2
+  Type f32 = b.getF32Type();
+  auto widen = [&](OpBuilder &ib, Value v) -> Value {
+    return v.getType() == f32 ? v : arith::ExtFOp::create(ib, loc, f32, v);
+  };
+  x.loop(threads / kLanes, [&](Value w) {
+    Value warpBase = x.mul(w, kLanes);
+    x.loop(16, [&](Value row) {
+      x.loop(8, [&](Value n) {
+        Value rowLane = x.mul(x.rem(row, 8), 4);
+        Value cLane = x.add(warpBase, x.add(rowLane, x.div(n, 2)));
+        Value cReg = x.div(row, 8), cElem = x.rem(n, 2);
+        Value c0 = memref::LoadOp::create(b, loc, slots.in[2],
+                                          ValueRange{cLane, cReg, cElem});
+        auto kLoop = scf::ForOp::create(
+            b, loc, x.c(0), x.c(16), x.c(1), ValueRange{c0},
+            [&](OpBuilder &lb, Location l, Value k, ValueRange acc) {
+              Ix y{lb, l};
+              Value kLane = y.div(y.rem(k, 8), 2), kElem = y.rem(k, 2);
+              Value aLane = y.add(warpBase, y.add(rowLane, kLane));
+              Value aReg = y.add(y.div(row, 8), y.mul(y.div(k, 8), 2));
+              Value bLane = y.add(warpBase, y.add(y.mul(n, 4), kLane));
+              Value av = memref::LoadOp::create(
+                  lb, l, slots.in[0], ValueRange{aLane, aReg, kElem});
+              Value bv = memref::LoadOp::create(
+                  lb, l, slots.in[1], ValueRange{bLane, y.div(k, 8), kElem});
+              Value s = math::FmaOp::create(lb, l, widen(lb, av),
+                                            widen(lb, bv), acc[0]);
+              scf::YieldOp::create(lb, l, s);
+            });
+        memref::StoreOp::create(b, loc, kLoop.getResult(0), slots.out,
+                                ValueRange{cLane, cReg, cElem});
+      });
+    });
+  });
+}
+
+Value loadWarpResult(OpBuilder &b, Operation *op, const WarpSlots &slots,
+                     Value linear) {
+  auto type = cast<VectorType>(op->getResult(0).getType());
+  return loadVector(b, op->getLoc(), type, slots.out, linear);
+}
+
+} // namespace dlc::emu
