@@ -125,12 +125,14 @@ struct MmaTiles {
 /// smaller ones.
 constexpr int64_t kMultiprocessors = 108;
 
-/// The tensor-core tiles for a product, or nothing when it is too small
-/// for a 16x16 warp tile (the SIMT kernels take it).
+/// The tensor-core tiles for a product. Thin products still take them
+/// (a matrix-vector product pads its rows to 16: tensor cores idle at
+/// 1/16 still outrun the SIMT kernels on fp16); false only for an empty
+/// one.
 inline bool chooseMmaTiles(int64_t m, int64_t n, int64_t k, int64_t batch,
                            MmaTiles &tiles) {
   tiles = MmaTiles();
-  if (m < 16 || n < 16 || k < 16)
+  if (m < 1 || n < 1 || k < 1 || batch < 1)
     return false;
   auto blocks = [&](int64_t tm, int64_t tn) {
     return (m + tm - 1) / tm * ((n + tn - 1) / tn) * batch;
@@ -149,7 +151,10 @@ inline bool chooseMmaTiles(int64_t m, int64_t n, int64_t k, int64_t batch,
   } else if (m < 64) {
     tiles.tileM = 32;
   }
-  if (n < 64) {
+  if (n < 32) {
+    tiles.tileN = 16;
+    tiles.warpsN = 1;
+  } else if (n < 64) {
     tiles.tileN = 32;
     tiles.warpsN = 2;
   }
