@@ -7,12 +7,14 @@
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/ROCDL/ROCDLToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -454,6 +456,71 @@ static Error buildAmdImages(gpu::GPUModuleOp kernels,
   return Error::success();
 }
 
+/// The outlined names of the launches marked `dlc.tensor_cores`, with the
+/// kind: gpu-kernel-outlining names F's launches F_kernel, F_kernel_0,
+/// F_kernel_1, ... in walk order.
+static std::map<std::string, std::string> tensorCoreLaunches(ModuleOp module) {
+  std::map<std::string, std::string> out;
+  llvm::StringMap<int> perFunction;
+  module.walk([&](gpu::LaunchOp launch) {
+    auto fn = launch->getParentOfType<FunctionOpInterface>();
+    std::string base = (fn ? fn.getName().str() : "kernel") + "_kernel";
+    int n = perFunction[base]++;
+    std::string name = n == 0 ? base : base + "_" + std::to_string(n - 1);
+    if (auto kind = launch->getAttrOfType<StringAttr>("dlc.tensor_cores"))
+      out[name] = kind.str();
+  });
+  return out;
+}
+
+/// The GPU kernels of one inference for --explain: nodes from the
+/// launches' locations, the product kernels' own descriptions (strategy,
+/// precision, FLOPs), and the launch shape of the others.
+static std::vector<KernelInfo> describeLaunches(ModuleOp module) {
+  std::vector<KernelInfo> out;
+  module.walk([&](gpu::LaunchOp launch) {
+    KernelInfo k;
+    llvm::SetVector<StringRef> nodes;
+    launch->getLoc()->walk([&](Location l) {
+      if (auto n = dyn_cast<NameLoc>(l))
+        nodes.insert(n.getName().getValue());
+      return WalkResult::advance();
+    });
+    for (StringRef n : nodes)
+      k.nodes.push_back(n.str());
+    auto str = [&](StringRef name) -> std::string {
+      auto a = launch->getAttrOfType<StringAttr>(name);
+      return a ? a.str() : std::string();
+    };
+    k.kind = str("dlc.kernel_kind");
+    k.strategy = str("dlc.strategy");
+    k.precision = str("dlc.precision");
+    if (auto f = launch->getAttrOfType<IntegerAttr>("dlc.flops"))
+      k.flops = f.getInt();
+    if (k.kind.empty()) {
+      bool reduces = launch
+                         ->walk([](gpu::SubgroupReduceOp) {
+                           return WalkResult::interrupt();
+                         })
+                         .wasInterrupted();
+      k.kind = reduces ? "reduction" : "per-thread";
+      auto n = [](Value v) {
+        auto c = getConstantIntValue(v);
+        return c ? std::to_string(*c) : std::string("?");
+      };
+      gpu::KernelDim3 g = launch.getGridSizeOperandValues();
+      gpu::KernelDim3 b = launch.getBlockSizeOperandValues();
+      k.strategy = (reduces ? "warp-shuffle reductions, grid " : "grid ") +
+                   n(g.x) + "x" + n(g.y) + "x" + n(g.z) + ", block " +
+                   n(b.x) + "x" + n(b.y) + "x" + n(b.z);
+    }
+    if (k.precision.empty())
+      k.precision = "fp32";
+    out.push_back(std::move(k));
+  });
+  return out;
+}
+
 /// The tensor-core kernels the target takes: mma.sync when every NVIDIA
 /// architecture is sm_80 or newer (m16n8k16 for fp16 and bf16, cp.async),
 /// and in gpu-emu, which runs the NVIDIA kernels; none on AMD for now.
@@ -509,6 +576,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
           module, "gpu-map",
           [&](OpPassManager &pm) { buildGPUMapPipeline(pm, map); }, observer)))
     return makeError("mapping the loops to GPU blocks and threads failed");
+  sig.kernels = describeLaunches(module);
 
   CPUOptions host;
   host.measureStackFrames = options.measureStackFrames;
@@ -527,6 +595,7 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
             observer)))
       return makeError("lowering the emulated kernels failed");
   } else {
+    sig.tensorCoreKernels = tensorCoreLaunches(module);
     GPUOutlinePipelineOptions outline;
     outline.func = forward;
     if (failed(runPipeline(

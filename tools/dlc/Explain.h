@@ -11,9 +11,11 @@ namespace dlc::tool {
 /// Prints the kernels of `sig` as text or JSON: per kernel the ONNX nodes,
 /// kind, precision, strategy, tiles, FLOPs, bytes and the time at
 /// `peakGflops`. Returns 0.
+/// The kernel list of `sig` for `target`; `peakGflops` <= 0 leaves out
+/// the times at peak (GPU targets).
 int printExplanation(llvm::raw_ostream &os,
                      const dlc::codegen::ModelSignature &sig, bool json,
-                     double peakGflops);
+                     double peakGflops, llvm::StringRef target = "cpu");
 
 } // namespace dlc::tool
 

@@ -331,6 +331,9 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
     progress->clear();
   for (const std::string &w : compiled->warnings)
     WithColor::warning(errs(), "dlc") << w << "\n";
+  if (explain.getNumOccurrences())
+    return dlc::tool::printExplanation(out(), compiled->signature,
+                                       explain == "json", 0, target);
   if (kind == EmitKind::GPU)
     return printModule(module, loweredIRFlags());
   if (kind == EmitKind::Ptx || kind == EmitKind::AMDGPU) {
@@ -345,24 +348,33 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
     return writeBytes(outputPath, text);
   }
   // ptxas's resource report: a summary line per architecture.
-  std::map<std::string, std::array<int64_t, 3>> perArch;
+  const auto &tensorCores = compiled->signature.tensorCoreKernels;
+  std::map<std::string, std::array<int64_t, 4>> perArch;
   for (const auto &k : compiled->stats) {
     auto &a = perArch[k.arch];
     a[0]++;
     a[1] = std::max<int64_t>(a[1], k.registers);
     a[2] += k.spillStores + k.spillLoads;
+    a[3] += tensorCores.count(k.kernel);
   }
-  for (auto &[arch, a] : perArch)
+  for (auto &[arch, a] : perArch) {
     info() << "dlc: ptxas " << arch << ": " << a[0] << " kernels, at most "
-           << a[1] << " registers, " << a[2] << " bytes of spills\n";
+           << a[1] << " registers, " << a[2] << " bytes of spills";
+    if (a[3])
+      info() << "; " << a[3] << " on tensor cores";
+    info() << "\n";
+  }
   if (!kernelStatsPath.empty()) {
     std::string csv = "kernel,arch,registers,spill_stores,spill_loads,"
-                      "stack_bytes\n";
-    for (const auto &k : compiled->stats)
+                      "stack_bytes,tensor_cores\n";
+    for (const auto &k : compiled->stats) {
+      auto tc = tensorCores.find(k.kernel);
       csv += k.kernel + "," + k.arch + "," + std::to_string(k.registers) +
              "," + std::to_string(k.spillStores) + "," +
              std::to_string(k.spillLoads) + "," +
-             std::to_string(k.stackBytes) + "\n";
+             std::to_string(k.stackBytes) + "," +
+             (tc == tensorCores.end() ? std::string() : tc->second) + "\n";
+    }
     if (writeBytes(kernelStatsPath, csv))
       return 1;
   }
@@ -546,13 +558,11 @@ static int compileMultiDevice(mlir::ModuleOp module, EmitKind kind,
 static int compileModule(mlir::ModuleOp module) {
   EmitKind kind = emit;
   if (explain.getNumOccurrences()) {
-    // The kernel list is read after the CPU lowering; nothing is written.
-    if (!target.empty() && target != "cpu")
-      return fail("--explain lists the kernels of --target=cpu, got --target=" +
-                  target);
+    // The kernel list is read after the CPU lowering or the GPU mapping;
+    // nothing is written.
     if (emit != EmitKind::Default)
       return fail("--explain prints the kernels instead of an --emit level");
-    kind = EmitKind::LLVM;
+    kind = target.empty() || target == "cpu" ? EmitKind::LLVM : EmitKind::GPU;
   }
   if (kind == EmitKind::Default)
     kind = target.empty() ? EmitKind::Graph : EmitKind::Lib;

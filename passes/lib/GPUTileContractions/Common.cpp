@@ -342,6 +342,22 @@ void storeResult(Builder &k, Indexer &ix, const Contraction &c,
   memref::StoreOp::create(b, loc, out, eop.getDpsInits()[0], idx);
 }
 
+void describeLaunch(gpu::LaunchOp launch, const Contraction &c,
+                    StringRef strategy) {
+  MLIRContext *ctx = launch.getContext();
+  auto name = [](Type t) -> StringRef {
+    return t.isF16() ? "fp16" : t.isBF16() ? "bf16" : "fp32";
+  };
+  launch->setAttr("dlc.kernel_kind", StringAttr::get(ctx, "product"));
+  launch->setAttr("dlc.strategy", StringAttr::get(ctx, strategy));
+  launch->setAttr("dlc.precision", StringAttr::get(ctx, name(c.aElem)));
+  int64_t flops = 2;
+  for (int64_t v : {c.batch, c.M, c.N, c.K})
+    flops = __builtin_mul_overflow(flops, v, &flops) ? INT64_MAX : flops;
+  launch->setAttr("dlc.flops",
+                  IntegerAttr::get(IntegerType::get(ctx, 64), flops));
+}
+
 void finish(const Contraction &c, std::optional<Epilogue> &epi,
             gpu::LaunchOp launch) {
   c.op->erase();

@@ -118,6 +118,11 @@ void storeResult(Builder &k, Indexer &ix, const Contraction &c,
                  llvm::ArrayRef<mlir::Value> base, mlir::Value gm,
                  mlir::Value gn, mlir::Value v);
 
+/// What --explain says of a product kernel: `dlc.kernel_kind` "product",
+/// `dlc.strategy`, `dlc.precision` (its inputs' type) and `dlc.flops`.
+void describeLaunch(mlir::gpu::LaunchOp launch, const Contraction &c,
+                    llvm::StringRef strategy);
+
 /// After the launch is built: the product (and a fused epilogue, its fill
 /// and C's buffer) erased, the launch located at both.
 void finish(const Contraction &c, std::optional<Epilogue> &epi,

@@ -10,7 +10,10 @@ namespace dlc::gputile {
 /// Replaces `c` by a SIMT kernel (each thread a register tile of C, fused
 /// multiply-adds); false when the cost model leaves the product to the
 /// per-thread mapping.
-bool buildSimtKernel(Contraction &c, bool fuseEpilogues);
+/// `whyNotTensorCores` ("" when the pass may not use them) goes into the
+/// kernel's description.
+bool buildSimtKernel(Contraction &c, bool fuseEpilogues,
+                     llvm::StringRef whyNotTensorCores = "");
 
 /// Why a product cannot use the tensor cores, or "" when it can: fp16 or
 /// bf16 inputs (both the same) and a size the tensor-core tiles fit.

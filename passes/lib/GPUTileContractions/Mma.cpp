@@ -29,6 +29,7 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 
@@ -131,6 +132,18 @@ public:
         /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
         TypeRange{aType, bType}, TypeRange{accType});
     launch->setAttr("dlc.tensor_cores", StringAttr::get(ctx, "mma.sync"));
+    describeLaunch(
+        launch, c,
+        llvm::formatv("tensor cores: mma.sync m16n8k16 f32 += {0}, {1}x{2} "
+                      "tiles, {3}x{4} warps of {5}x{6}, {7}-deep slices, "
+                      "{8}, ldmatrix{9}",
+                      c.aElem.isF16() ? "f16" : "bf16", t.tileM, t.tileN,
+                      t.warpsM, t.warpsN, t.warpTileM(), t.warpTileN(),
+                      t.tileK,
+                      stages > 1 ? "2-stage cp.async pipeline"
+                                 : "staged by element loads",
+                      bKInner ? "" : " (.trans for B)")
+            .str());
     OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
     mlir::gpu::TerminatorOp::create(b, loc);
     b.setInsertionPoint(launch.getBody().front().getTerminator());

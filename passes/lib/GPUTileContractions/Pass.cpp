@@ -45,11 +45,15 @@ struct GPUTileContractionsPass
       std::optional<dlc::gputile::Contraction> c = dlc::gputile::classify(op);
       if (!c)
         continue;
-      if (tensorCores == "mma.sync" && dlc::gputile::mmaRefusal(*c).empty()) {
-        dlc::gputile::buildMmaKernel(*c, fuseEpilogues);
-        continue;
+      std::string refusal;
+      if (tensorCores == "mma.sync") {
+        refusal = dlc::gputile::mmaRefusal(*c);
+        if (refusal.empty()) {
+          dlc::gputile::buildMmaKernel(*c, fuseEpilogues);
+          continue;
+        }
       }
-      dlc::gputile::buildSimtKernel(*c, fuseEpilogues);
+      dlc::gputile::buildSimtKernel(*c, fuseEpilogues, refusal);
     }
   }
 };

@@ -15,12 +15,14 @@
 #include "Kernels.h"
 #include "dlc/Passes/GPUCostModel.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 
 namespace dlc::gputile {
 
-bool buildSimtKernel(Contraction &c, bool fuseEpilogues) {
+bool buildSimtKernel(Contraction &c, bool fuseEpilogues,
+                     StringRef whyNotTensorCores) {
   dlc::gpu::MatmulTiles t;
   if (!dlc::gpu::chooseMatmulTiles(c.M, c.N, c.K, t))
     return false;
@@ -57,6 +59,16 @@ bool buildSimtKernel(Contraction &c, bool fuseEpilogues) {
       one, one, /*dynamicSharedMemorySize=*/nullptr,
       /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
       TypeRange{aTileType, bTileType}, TypeRange{accType});
+  {
+    std::string strategy =
+        llvm::formatv("SIMT: {0}x{1} tiles, {2}x{3} per thread, fma, "
+                      "{4}-deep slices",
+                      t.tileM, t.tileN, t.threadM, t.threadN, t.tileK)
+            .str();
+    if (!whyNotTensorCores.empty())
+      strategy += " (no tensor cores: " + whyNotTensorCores.str() + ")";
+    describeLaunch(launch, c, strategy);
+  }
   OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
   mlir::gpu::TerminatorOp::create(b, loc);
   b.setInsertionPoint(launch.getBody().front().getTerminator());

@@ -22,6 +22,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
 #include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ struct ModelSignature {
   /// GPU models: kernel images and kernel names (dlc_gpu_launch indices).
   std::vector<KernelImage> images;
   std::vector<std::string> kernelNames;
+  /// GPU models: the kernels running on tensor cores (their kind, e.g.
+  /// "mma.sync", by kernel name).
+  std::map<std::string, std::string> tensorCoreKernels;
   /// CPU: the kernels of one inference in order (dlc --explain, profiles).
   std::vector<KernelInfo> kernels;
 };
