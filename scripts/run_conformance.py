@@ -279,7 +279,8 @@ def main():
     parser.add_argument("--report", default=None)
     parser.add_argument("--min-collected", type=int, default=0)
     parser.add_argument("--filter", default="",
-                        help="only tests whose name contains this")
+                        help="only tests whose name contains this (or one "
+                             "of a comma-separated list)")
     parser.add_argument("--report-stack-frames", action="store_true",
                         help="measure every test's stack frames (dlc-run "
                              "--report-stack-frames) and print the largest")
@@ -287,12 +288,25 @@ def main():
                         help="gpu-emu checking mode for dlc-run, e.g. races")
     parser.add_argument("--subset", type=int, default=1,
                         help="run every K-th collected test only")
+    parser.add_argument("--precision", default="",
+                        help="dlc-run --precision (fp16, bf16, tf32): the "
+                             "products in low precision; use with "
+                             "--max-rel-l2")
+    parser.add_argument("--max-rel-l2", default="",
+                        help="pass on each output's relative L2 error "
+                             "against the (fp32) reference instead of "
+                             "rtol/atol")
     args = parser.parse_args()
     base_extra = ["--report-stack-frames"] if args.report_stack_frames else []
+    if args.precision:
+        base_extra.append("--precision=" + args.precision)
+    if args.max_rel_l2:
+        base_extra.append("--max-rel-l2=" + args.max_rel_l2)
     if args.emu_check:
         base_extra.append("--emu-check=" + args.emu_check)
 
-    tests = [t for t in collect() if args.filter in t[0]]
+    filters = [f for f in args.filter.split(",")] if args.filter else [""]
+    tests = [t for t in collect() if any(f in t[0] for f in filters)]
     sampled = args.subset > 1
     if sampled:
         tests = tests[::args.subset]

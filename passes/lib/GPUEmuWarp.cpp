@@ -109,14 +109,19 @@ allocateWarpSlots(Operation *op, int64_t threads,
   auto bt = cast<VectorType>(mma.getMatrixB().getType());
   auto ct = cast<VectorType>(mma.getMatrixC().getType());
   std::array<int64_t, 3> shape = mma.getMmaShapeAsArray();
-  if (shape != std::array<int64_t, 3>{16, 8, 16} ||
-      a.getShape() != ArrayRef<int64_t>{4, 2} ||
-      bt.getShape() != ArrayRef<int64_t>{2, 2} ||
-      ct.getShape() != ArrayRef<int64_t>{2, 2} ||
-      !is16Bit(a.getElementType()) || !ct.getElementType().isF32())
+  bool half = shape == std::array<int64_t, 3>{16, 8, 16} &&
+              a.getShape() == ArrayRef<int64_t>{4, 2} &&
+              bt.getShape() == ArrayRef<int64_t>{2, 2} &&
+              is16Bit(a.getElementType());
+  bool tf32 = shape == std::array<int64_t, 3>{16, 8, 8} &&
+              a.getShape() == ArrayRef<int64_t>{4, 1} &&
+              bt.getShape() == ArrayRef<int64_t>{2, 1} &&
+              a.getElementType().isF32() && mma.getTf32Enabled().has_value();
+  if (!(half || tf32) || ct.getShape() != ArrayRef<int64_t>{2, 2} ||
+      !ct.getElementType().isF32())
     return op->emitError("dlc-gpu-launch-to-loops: only mma.sync m16n8k16 "
-                         "with f16 or bf16 inputs and f32 accumulators is "
-                         "emulated");
+                         "with f16 or bf16 inputs and m16n8k8 with tf32 "
+                         "inputs, f32 accumulators, are emulated");
   slots.in.push_back(alloc(slotType(threads, a)));
   slots.in.push_back(alloc(slotType(threads, bt)));
   slots.in.push_back(alloc(slotType(threads, ct)));
@@ -182,9 +187,26 @@ void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
   //   A (row, k): lane (row%8)*4 + (k%8)/2, register row/8 + 2(k/8), k%2
   //   B (k, n):   lane n*4 + (k%8)/2,       register k/8,           k%2
   //   C, D (row, n): lane (row%8)*4 + n/2,  register row/8,         n%2
+  // m16n8k8 .tf32: D[16x8] = A[16x8] B[8x8] + C, one value a register.
+  //   A (row, k): lane (row%8)*4 + k%4,     register row/8 + 2(k/4)
+  //   B (k, n):   lane n*4 + k%4,           register k/4
+  // tf32 inputs keep the upper 19 bits of the f32 registers (the tensor
+  // cores ignore the low 13 mantissa bits).
+  auto mma = cast<nvgpu::MmaSyncOp>(op);
+  bool tf32 = mma.getTf32Enabled().has_value();
+  int64_t depth = tf32 ? 8 : 16;
   Type f32 = b.getF32Type();
   auto widen = [&](OpBuilder &ib, Value v) -> Value {
-    return v.getType() == f32 ? v : arith::ExtFOp::create(ib, loc, f32, v);
+    if (v.getType() != f32)
+      return arith::ExtFOp::create(ib, loc, f32, v);
+    if (!tf32)
+      return v;
+    Type i32 = ib.getI32Type();
+    Value bits = arith::BitcastOp::create(ib, loc, i32, v);
+    Value mask = arith::ConstantOp::create(
+        ib, loc, ib.getI32IntegerAttr(static_cast<int32_t>(0xFFFFE000u)));
+    return arith::BitcastOp::create(
+        ib, loc, f32, arith::AndIOp::create(ib, loc, bits, mask));
   };
   x.loop(threads / kLanes, [&](Value w) {
     Value warpBase = x.mul(w, kLanes);
@@ -196,17 +218,20 @@ void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
         Value c0 = memref::LoadOp::create(b, loc, slots.in[2],
                                           ValueRange{cLane, cReg, cElem});
         auto kLoop = scf::ForOp::create(
-            b, loc, x.c(0), x.c(16), x.c(1), ValueRange{c0},
+            b, loc, x.c(0), x.c(depth), x.c(1), ValueRange{c0},
             [&](OpBuilder &lb, Location l, Value k, ValueRange acc) {
               Ix y{lb, l};
-              Value kLane = y.div(y.rem(k, 8), 2), kElem = y.rem(k, 2);
+              // 16-bit: two k a register; tf32: one.
+              Value kLane = tf32 ? y.rem(k, 4) : y.div(y.rem(k, 8), 2);
+              Value kElem = tf32 ? y.c(0) : y.rem(k, 2);
+              Value kReg = tf32 ? y.div(k, 4) : y.div(k, 8);
               Value aLane = y.add(warpBase, y.add(rowLane, kLane));
-              Value aReg = y.add(y.div(row, 8), y.mul(y.div(k, 8), 2));
+              Value aReg = y.add(y.div(row, 8), y.mul(kReg, 2));
               Value bLane = y.add(warpBase, y.add(y.mul(n, 4), kLane));
               Value av = memref::LoadOp::create(
                   lb, l, slots.in[0], ValueRange{aLane, aReg, kElem});
               Value bv = memref::LoadOp::create(
-                  lb, l, slots.in[1], ValueRange{bLane, y.div(k, 8), kElem});
+                  lb, l, slots.in[1], ValueRange{bLane, kReg, kElem});
               Value s = math::FmaOp::create(lb, l, widen(lb, av),
                                             widen(lb, bv), acc[0]);
               scf::YieldOp::create(lb, l, s);

@@ -130,6 +130,10 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
         rewriter.replaceAllUsesExcept(from, to, fused->fusedOp);
       Operation *old = generic;
       generic = cast<linalg::GenericOp>(fused->fusedOp);
+      // The fused product keeps what the product carried (dlc.precision).
+      for (NamedAttribute a : old->getDiscardableAttrs())
+        if (!generic->hasAttr(a.getName()))
+          generic->setAttr(a.getName(), a.getValue());
       if (old->use_empty())
         rewriter.eraseOp(old);
       if (def->use_empty())
@@ -177,6 +181,8 @@ struct LowerKernelsPass : dlc::impl::LowerKernelsBase<LowerKernelsPass> {
         rewriter.inlineRegionBefore(generic.getRegion(), product.getRegion(),
                                     product.getRegion().begin());
         product->setLoc(rewriter.getFusedLoc({generic.getLoc(), tg.getLoc()}));
+        // What the product carries (dlc.precision = "tf32", ...) stays.
+        product->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
         rewriter.replaceOp(tg, product->getResults());
         rewriter.eraseOp(generic);
         rewriter.eraseOp(fill);

@@ -554,6 +554,19 @@ dlc_status dlc_model_run_device(dlc_model *m, void *stream,
                 modelName(info), m->device->backend->name());
   if (dlc_status s = checkPointers(m, inputs, outputs, /*allowEmpty=*/true))
     return s;
+  // The kernels read and write with 16-byte accesses (vector loads,
+  // cp.async): device allocations are aligned far more; an offset into
+  // one may not be.
+  for (int32_t i = 0; i < info->num_inputs + info->num_outputs; ++i) {
+    const void *p = i < info->num_inputs ? inputs[i]
+                                         : outputs[i - info->num_inputs];
+    if (p && reinterpret_cast<uintptr_t>(p) % 16 != 0)
+      return fail(DLC_ERROR_INVALID_ARGUMENT,
+                  "model '%s': dlc_model_run_device: %s %d is not 16-byte "
+                  "aligned (%p); the kernels need 16-byte aligned tensors",
+                  modelName(info), i < info->num_inputs ? "input" : "output",
+                  i < info->num_inputs ? i : i - info->num_inputs, p);
+  }
   if (!acquire(m))
     return DLC_ERROR_INVALID_ARGUMENT;
   // The caller's device pointers in the host-pointer array (sized at

@@ -350,7 +350,11 @@ void describeLaunch(gpu::LaunchOp launch, const Contraction &c,
   };
   launch->setAttr("dlc.kernel_kind", StringAttr::get(ctx, "product"));
   launch->setAttr("dlc.strategy", StringAttr::get(ctx, strategy));
-  launch->setAttr("dlc.precision", StringAttr::get(ctx, name(c.aElem)));
+  auto marked = c.op->getAttrOfType<StringAttr>("dlc.precision");
+  launch->setAttr("dlc.precision",
+                  marked && marked.getValue() == "tf32"
+                      ? marked
+                      : StringAttr::get(ctx, name(c.aElem)));
   int64_t flops = 2;
   for (int64_t v : {c.batch, c.M, c.N, c.K})
     flops = __builtin_mul_overflow(flops, v, &flops) ? INT64_MAX : flops;

@@ -26,6 +26,7 @@
 
 #include "Kernels.h"
 #include "dlc/Passes/GPUCostModel.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -37,14 +38,20 @@ namespace dlc::gputile {
 
 namespace {
 
-/// Whether `v` is a whole-buffer view of the arena or the weights blob
-/// (through reshapes) at a 16-byte aligned offset: the runtime allocates
-/// both with at least 256-byte alignment, so 16-byte chunks of it are
-/// aligned when its row length is a multiple of 16 bytes.
+/// Whether `v` is (through reshapes) a graph input or output, or a
+/// whole-buffer view of the arena or the weights blob at a 16-byte aligned
+/// offset: the runtime allocates the arena and weights with at least
+/// 256-byte alignment and dlc_model_run_device refuses tensors that are
+/// not 16-byte aligned, so 16-byte chunks of `v` are aligned when its row
+/// length is a multiple of 16 bytes.
 bool isAlignedView(Value v) {
+  if (isa<BlockArgument>(v))
+    return isa<func::FuncOp>(v.getParentBlock()->getParentOp());
   while (Operation *def = v.getDefiningOp()) {
     if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def)) {
       v = def->getOperand(0);
+      if (isa<BlockArgument>(v))
+        return isa<func::FuncOp>(v.getParentBlock()->getParentOp());
       continue;
     }
     auto view = dyn_cast<memref::ViewOp>(def);
@@ -56,24 +63,25 @@ bool isAlignedView(Value v) {
   return false;
 }
 
-/// Whether operand `which` (0: A, 1: B) can be staged by 16-byte copies
-/// along its loops `inner`: its last index is exactly the last of those
-/// loops, whose range is a multiple of 8, and its memory is contiguous and
-/// aligned with rows of a multiple of 8 elements.
+/// Whether operand `which` (0: A, 1: B) can be staged by 16-byte copies of
+/// `chunk` elements along its loops `inner`: its last index is exactly the
+/// last of those loops, whose range is a multiple of `chunk`, and its
+/// memory is contiguous and aligned with rows of a multiple of `chunk`.
 bool copiesAlong(const Contraction &c, unsigned which,
-                 ArrayRef<unsigned> inner) {
+                 ArrayRef<unsigned> inner, int64_t chunk) {
   Value v = which == 0 ? c.A : c.B;
   auto type = cast<MemRefType>(v.getType());
   AffineMap map = c.maps[which];
   auto last = dyn_cast<AffineDimExpr>(map.getResult(map.getNumResults() - 1));
   if (!last || last.getPosition() != inner.back() ||
-      c.ranges[inner.back()] % 8 != 0)
+      c.ranges[inner.back()] % chunk != 0)
     return false;
   // The other indices must not move along the same loop.
   for (unsigned i = 0; i + 1 < map.getNumResults(); ++i)
     if (map.getResult(i).isFunctionOfDim(inner.back()))
       return false;
-  return type.getLayout().isIdentity() && type.getShape().back() % 8 == 0 &&
+  return type.getLayout().isIdentity() &&
+         type.getShape().back() % chunk == 0 &&
          isAlignedView(v);
 }
 
@@ -86,18 +94,27 @@ bool bFollowsK(const Contraction &c) {
 
 class MmaKernel {
 public:
-  MmaKernel(Contraction &c, const dlc::gpu::MmaTiles &t, bool fuseEpilogues)
-      : c(c), t(t), fuse(fuseEpilogues) {}
+  MmaKernel(Contraction &c, const dlc::gpu::MmaTiles &tiles,
+            bool fuseEpilogues)
+      : c(c), t(tiles), fuse(fuseEpilogues) {
+    tf32 = c.aElem.isF32();
+    // f32 slices are twice the bytes: 16-deep keeps two stages of 128x128
+    // within the 48 KiB of static workgroup memory.
+    if (tf32)
+      t.tileK = 16;
+    chunk = tf32 ? 4 : 8;
+  }
 
   void build() {
     bKInner = bFollowsK(c);
-    bool aCopies = copiesAlong(c, 0, c.kDims) && c.K % 8 == 0;
-    bool bCopies = bKInner ? copiesAlong(c, 1, c.kDims) && c.K % 8 == 0
-                           : copiesAlong(c, 1, c.nDims) && c.N % 8 == 0;
+    bool aCopies = copiesAlong(c, 0, c.kDims, chunk) && c.K % chunk == 0;
+    bool bCopies = bKInner
+                       ? copiesAlong(c, 1, c.kDims, chunk) && c.K % chunk == 0
+                       : copiesAlong(c, 1, c.nDims, chunk) && c.N % chunk == 0;
     // Every thread copies whole rounds of chunks (the tiles are multiples
     // of 16: always so for the cost model's shapes).
     auto whole = [&](int64_t rows, int64_t cols) {
-      return rows * cols / 8 % t.threads() == 0;
+      return rows * cols / chunk % t.threads() == 0;
     };
     stages = aCopies && bCopies && whole(t.tileM, t.tileK) &&
                      whole(t.tileK, t.tileN)
@@ -114,9 +131,13 @@ public:
     auto priv = mlir::gpu::AddressSpaceAttr::get(ctx, mlir::gpu::AddressSpace::Private);
     mi = t.warpTileM() / 16;
     nj = t.warpTileN() / 8;
+    // Row padding: 16 bytes after rows along K (fp16: the eight rows of an
+    // ldmatrix in distinct banks; tf32: lane (g, t) at bank 20g + t of a
+    // 16-deep slice), 8 elements after [k][n] rows (tf32: bank 8t + g).
     int64_t pad = dlc::gpu::MmaTiles::kPad;
-    aTile = {t.tileM, t.tileK + pad};
-    bTile = bKInner ? SmallVector<int64_t>{t.tileN, t.tileK + pad}
+    int64_t kPad = tf32 ? 4 : pad;
+    aTile = {t.tileM, t.tileK + kPad};
+    bTile = bKInner ? SmallVector<int64_t>{t.tileN, t.tileK + kPad}
                     : SmallVector<int64_t>{t.tileK, t.tileN + pad};
     auto aType = MemRefType::get({stages, aTile[0], aTile[1]}, c.aElem,
                                  MemRefLayoutAttrInterface(), wg);
@@ -130,19 +151,29 @@ public:
         h.idx((c.M + t.tileM - 1) / t.tileM), h.idx(c.batch),
         h.idx(t.threads()), one, one, /*dynamicSharedMemorySize=*/nullptr,
         /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
-        TypeRange{aType, bType}, TypeRange{accType});
+        TypeRange{aType, bType},
+        tf32 ? TypeRange{accType, MemRefType::get({(mi * 4 + nj * 2)},
+                                                  ob.getF32Type(),
+                                                  MemRefLayoutAttrInterface(),
+                                                  priv)}
+             : TypeRange{accType});
     launch->setAttr("dlc.tensor_cores", StringAttr::get(ctx, "mma.sync"));
     describeLaunch(
         launch, c,
-        llvm::formatv("tensor cores: mma.sync m16n8k16 f32 += {0}, {1}x{2} "
+        llvm::formatv("tensor cores: mma.sync {0}, {1}x{2} "
                       "tiles, {3}x{4} warps of {5}x{6}, {7}-deep slices, "
-                      "{8}, ldmatrix{9}",
-                      c.aElem.isF16() ? "f16" : "bf16", t.tileM, t.tileN,
+                      "{8}, {9}",
+                      tf32 ? "m16n8k8 f32 += tf32"
+                      : c.aElem.isF16() ? "m16n8k16 f32 += f16"
+                                        : "m16n8k16 f32 += bf16",
+                      t.tileM, t.tileN,
                       t.warpsM, t.warpsN, t.warpTileM(), t.warpTileN(),
                       t.tileK,
                       stages > 1 ? "2-stage cp.async pipeline"
                                  : "staged by element loads",
-                      bKInner ? "" : " (.trans for B)")
+                      tf32      ? "fragments by lane loads"
+                      : bKInner ? "ldmatrix"
+                                : "ldmatrix (.trans for B)")
             .str());
     OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
     mlir::gpu::TerminatorOp::create(b, loc);
@@ -154,6 +185,8 @@ public:
     As = launch.getWorkgroupAttributions()[0];
     Bs = launch.getWorkgroupAttributions()[1];
     acc = launch.getPrivateAttributions()[0];
+    if (tf32)
+      regs = launch.getPrivateAttributions()[1];
     tid = launch.getThreadIds().x;
     Value warp = k.div(tid, dlc::gpu::kWarpSize);
     lane = k.rem(tid, dlc::gpu::kWarpSize);
@@ -233,15 +266,25 @@ public:
 
 private:
   Contraction &c;
-  const dlc::gpu::MmaTiles &t;
+  dlc::gpu::MmaTiles t;
   bool fuse;
   bool bKInner = false;
+  /// f32 inputs on tf32 tensor cores (m16n8k8, no ldmatrix).
+  bool tf32 = false;
+  /// Elements per 16-byte copy.
+  int64_t chunk = 8;
   int64_t stages = 1, mi = 1, nj = 1;
   SmallVector<int64_t> aTile, bTile;
   mlir::gpu::LaunchOp launch;
   Builder *kb = nullptr;
   Indexer *ixp = nullptr;
   Value As, Bs, acc, tid, lane, warpRow, warpCol, rowBase, colBase;
+  /// tf32: the lane's fragment registers of one 8-deep step (A's then
+  /// B's), in private memory with constant indices like the accumulators:
+  /// registers on the GPU, per-thread slots in gpu-emu, where a value
+  /// loaded before one mma.sync and used by a later one must not cross the
+  /// emulation's phases in SSA form.
+  Value regs;
   SmallVector<Value> base;
 
   void forEachAccumulator(function_ref<void(ValueRange)> fn) {
@@ -279,7 +322,7 @@ private:
     Builder &k = *kb;
     OpBuilder &b = k.b;
     Location loc = k.loc;
-    int64_t perRow = cols / 8, chunks = rows * perRow;
+    int64_t perRow = cols / chunk, chunks = rows * perRow;
     int64_t threads = t.threads();
     Value src = isA ? c.A : c.B;
     Value dst = isA ? As : Bs;
@@ -287,7 +330,7 @@ private:
     for (int64_t n = 0; n < (chunks + threads - 1) / threads; ++n) {
       Value e = k.add(tid, k.idx(n * threads));
       Value row = k.div(e, perRow);
-      Value col = k.mul(k.rem(e, perRow), k.idx(8));
+      Value col = k.mul(k.rem(e, perRow), k.idx(chunk));
       // Global position: (m, k), (n, k) or (k, n).
       Value gRow, gCol;
       int64_t rowLimit, colLimit;
@@ -313,15 +356,103 @@ private:
       ixp->delinearize(rowDims, gRow, ivs);
       ixp->delinearize(colDims, gCol, ivs);
       SmallVector<Value> srcIdx = ixp->apply(c.maps[isA ? 0 : 1], ivs);
-      Value count = arith::SelectOp::create(b, loc, valid, k.idx(8), c0);
+      Value count = arith::SelectOp::create(b, loc, valid, k.idx(chunk), c0);
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, dst, ValueRange{stage, row, col}, src, srcIdx,
-          b.getIndexAttr(8), count, /*bypassL1=*/b.getUnitAttr()));
+          b.getIndexAttr(chunk), count, /*bypassL1=*/b.getUnitAttr()));
     }
+  }
+
+  /// The tf32 mma.sync m16n8k8 steps of one staged slice: lane l = 4g + q
+  /// loads its own registers (A: rows g, g + 8 by columns q, q + 4; B: k
+  /// = q, q + 4 at column g), as ldmatrix has no 32-bit form.
+  void computeTf32(Value stage) {
+    Builder &k = *kb;
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    Type f32 = b.getF32Type();
+    auto zeros = [&](VectorType type) -> Value {
+      return arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(type, b.getZeroAttr(f32)));
+    };
+    auto aType = VectorType::get({4, 1}, f32), bType = VectorType::get({2, 1}, f32);
+    auto accType = VectorType::get({2, 2}, f32);
+    Value aZero = zeros(aType), bZero = zeros(bType), accZero = zeros(accType);
+    Value g = k.div(lane, 4), q = k.rem(lane, 4);
+    auto load = [&](Value tile, Value row, Value col) -> Value {
+      return memref::LoadOp::create(b, loc, tile, ValueRange{stage, row, col});
+    };
+    auto keep = [&](Value v, int64_t slot) {
+      memref::StoreOp::create(b, loc, v, regs, ValueRange{k.idx(slot)});
+    };
+    for (int64_t kk = 0; kk < t.tileK; kk += 8) {
+      for (int64_t i = 0; i < mi; ++i)
+        for (int64_t r = 0; r < 4; ++r) {
+          Value row = k.add(warpRow, k.add(g, k.idx(i * 16 + (r % 2) * 8)));
+          Value col = k.add(q, k.idx(kk + (r / 2) * 4));
+          keep(load(As, row, col), i * 4 + r);
+        }
+      for (int64_t j = 0; j < nj; ++j)
+        for (int64_t r = 0; r < 2; ++r) {
+          Value kIdx = k.add(q, k.idx(kk + r * 4));
+          Value n = k.add(warpCol, k.add(g, k.idx(j * 8)));
+          keep(bKInner ? load(Bs, n, kIdx) : load(Bs, kIdx, n),
+               mi * 4 + j * 2 + r);
+        }
+      auto fragment = [&](Value zero, int64_t first, int64_t count) {
+        return [&, zero, first, count](OpBuilder &fb) {
+          Value frag = zero;
+          for (int64_t r = 0; r < count; ++r)
+            frag = vector::InsertOp::create(
+                fb, loc,
+                memref::LoadOp::create(fb, loc, regs,
+                                       ValueRange{k.idx(first + r)}),
+                frag, ArrayRef<int64_t>{r, 0});
+          return frag;
+        };
+      };
+      (void)aZero;
+      (void)bZero;
+      mmaAll(
+          [&](int64_t i) { return fragment(aZero, i * 4, 4)(b); },
+          [&](int64_t j) { return fragment(bZero, mi * 4 + j * 2, 2)(b); },
+          accZero, {16, 8, 8}, /*tf32Enabled=*/true);
+    }
+  }
+
+  /// acc[i][j] = mma.sync(a(i), b(j), acc[i][j]) for every fragment; a
+  /// and b give the operands (built right before each mma.sync).
+  void mmaAll(function_ref<Value(int64_t)> a, function_ref<Value(int64_t)> bf,
+              Value accZero, std::array<int64_t, 3> shape, bool tf32Enabled) {
+    Builder &k = *kb;
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    for (int64_t i = 0; i < mi; ++i)
+      for (int64_t j = 0; j < nj; ++j) {
+        Value cv = accZero;
+        for (int64_t r = 0; r < 2; ++r)
+          for (int64_t e = 0; e < 2; ++e)
+            cv = vector::InsertOp::create(
+                b, loc,
+                memref::LoadOp::create(
+                    b, loc, acc,
+                    ValueRange{k.idx(i), k.idx(j), k.idx(r), k.idx(e)}),
+                cv, ArrayRef<int64_t>{r, e});
+        Value d = nvgpu::MmaSyncOp::create(b, loc, a(i), bf(j), cv, shape,
+                                           tf32Enabled);
+        for (int64_t r = 0; r < 2; ++r)
+          for (int64_t e = 0; e < 2; ++e)
+            memref::StoreOp::create(
+                b, loc,
+                vector::ExtractOp::create(b, loc, d, ArrayRef<int64_t>{r, e}),
+                acc, ValueRange{k.idx(i), k.idx(j), k.idx(r), k.idx(e)});
+      }
   }
 
   /// The mma.sync steps of one staged slice.
   void compute(Value stage) {
+    if (tf32)
+      return computeTf32(stage);
     Builder &k = *kb;
     OpBuilder &b = k.b;
     Location loc = k.loc;
@@ -383,27 +514,9 @@ private:
           bf.push_back(part);
         }
       }
-      for (int64_t i = 0; i < mi; ++i)
-        for (int64_t j = 0; j < nj; ++j) {
-          Value cv = accZero;
-          for (int64_t r = 0; r < 2; ++r)
-            for (int64_t e = 0; e < 2; ++e)
-              cv = vector::InsertOp::create(
-                  b, loc,
-                  memref::LoadOp::create(
-                      b, loc, acc,
-                      ValueRange{k.idx(i), k.idx(j), k.idx(r), k.idx(e)}),
-                  cv, ArrayRef<int64_t>{r, e});
-          Value d = nvgpu::MmaSyncOp::create(b, loc, a[i], bf[j], cv,
-                                             ArrayRef<int64_t>{16, 8, 16});
-          for (int64_t r = 0; r < 2; ++r)
-            for (int64_t e = 0; e < 2; ++e)
-              memref::StoreOp::create(
-                  b, loc,
-                  vector::ExtractOp::create(b, loc, d,
-                                            ArrayRef<int64_t>{r, e}),
-                  acc, ValueRange{k.idx(i), k.idx(j), k.idx(r), k.idx(e)});
-        }
+      mmaAll([&](int64_t i) { return a[i]; },
+             [&](int64_t j) { return bf[j]; }, accZero, {16, 8, 16},
+             /*tf32Enabled=*/false);
     }
   }
 };
@@ -411,8 +524,11 @@ private:
 } // namespace
 
 std::string mmaRefusal(const Contraction &c) {
-  if (c.aElem != c.bElem || !(c.aElem.isF16() || c.aElem.isBF16()))
-    return "inputs are not fp16 or bf16";
+  auto precision = c.op->getAttrOfType<StringAttr>("dlc.precision");
+  bool tf32 = c.aElem.isF32() && c.bElem.isF32() && precision &&
+              precision.getValue() == "tf32";
+  if (!tf32 && (c.aElem != c.bElem || !(c.aElem.isF16() || c.aElem.isBF16())))
+    return "inputs are not fp16, bf16 or tf32-marked fp32";
   dlc::gpu::MmaTiles t;
   if (!dlc::gpu::chooseMmaTiles(c.M, c.N, c.K, c.batch, t))
     return "empty";
