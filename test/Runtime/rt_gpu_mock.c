@@ -303,6 +303,14 @@ int main(int argc, char **argv) {
     EXPECT_STATUS("device run, own stream", DLC_OK,
                   dlc_model_run_device(m, NULL, dev_in, dev_out));
     CHECK(mock_last_stream() != stream && entry_calls == 3);
+    // An offset into a device buffer that the kernels' 16-byte accesses
+    // cannot take.
+    dev_in[0] = (const void *)(uintptr_t)(dx + 4);
+    // CHECK: device run, misaligned: invalid argument: model '{{.*}}': dlc_model_run_device: input 0 is not 16-byte aligned
+    EXPECT_STATUS("device run, misaligned", DLC_ERROR_INVALID_ARGUMENT,
+                  dlc_model_run_device(m, stream, dev_in, dev_out));
+    CHECK(entry_calls == 3);
+    dev_in[0] = (const void *)(uintptr_t)dx;
     dev_out[0] = NULL;
     // CHECK: device run, no output: invalid argument: output 'Y': data is NULL
     EXPECT_STATUS("device run, no output", DLC_ERROR_INVALID_ARGUMENT,
