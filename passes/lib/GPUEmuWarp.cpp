@@ -6,6 +6,8 @@
 
 #include "GPUEmuWarp.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -148,15 +150,17 @@ void storeWarpOperands(OpBuilder &b, Operation *op, IRMapping &map,
               linear);
 }
 
-void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
-                  const WarpSlots &slots, int64_t threads) {
-  Location loc = op->getLoc();
+namespace {
+
+/// The body of a warp op's emulation: `in` and `out` are the slots, `src`
+/// the workgroup buffer an ldmatrix reads.
+void emitCombine(OpBuilder &b, Location loc, Operation *op, Value src,
+                 ArrayRef<Value> in, Value out, int64_t threads) {
   Ix x{b, loc};
   if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
     // Matrix i's row r is the 8 elements at the address of lane 8i + r.
     // Lane t receives of each matrix the elements (t/4, 2(t%4) + e), or
     // with .trans (2(t%4) + e, t/4).
-    Value src = map.lookupOrDefault(ld.getSrcMemref());
     int64_t rank = ld.getSrcMemref().getType().getRank();
     bool trans = ld.getTranspose();
     int64_t tiles = ld.getNumTiles();
@@ -172,10 +176,10 @@ void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
             SmallVector<Value> idx;
             for (int64_t d = 0; d < rank; ++d)
               idx.push_back(memref::LoadOp::create(
-                  b, loc, slots.in[0], ValueRange{lane, x.c(d)}));
+                  b, loc, in[0], ValueRange{lane, x.c(d)}));
             idx.back() = x.add(idx.back(), col);
             Value v = memref::LoadOp::create(b, loc, src, idx);
-            memref::StoreOp::create(b, loc, v, slots.out,
+            memref::StoreOp::create(b, loc, v, out,
                                     ValueRange{x.add(warpBase, t), x.c(i),
                                                x.c(e)});
           }
@@ -215,7 +219,7 @@ void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
         Value rowLane = x.mul(x.rem(row, 8), 4);
         Value cLane = x.add(warpBase, x.add(rowLane, x.div(n, 2)));
         Value cReg = x.div(row, 8), cElem = x.rem(n, 2);
-        Value c0 = memref::LoadOp::create(b, loc, slots.in[2],
+        Value c0 = memref::LoadOp::create(b, loc, in[2],
                                           ValueRange{cLane, cReg, cElem});
         auto kLoop = scf::ForOp::create(
             b, loc, x.c(0), x.c(depth), x.c(1), ValueRange{c0},
@@ -229,18 +233,74 @@ void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
               Value aReg = y.add(y.div(row, 8), y.mul(kReg, 2));
               Value bLane = y.add(warpBase, y.add(y.mul(n, 4), kLane));
               Value av = memref::LoadOp::create(
-                  lb, l, slots.in[0], ValueRange{aLane, aReg, kElem});
+                  lb, l, in[0], ValueRange{aLane, aReg, kElem});
               Value bv = memref::LoadOp::create(
-                  lb, l, slots.in[1], ValueRange{bLane, kReg, kElem});
+                  lb, l, in[1], ValueRange{bLane, kReg, kElem});
               Value s = math::FmaOp::create(lb, l, widen(lb, av),
                                             widen(lb, bv), acc[0]);
               scf::YieldOp::create(lb, l, s);
             });
-        memref::StoreOp::create(b, loc, kLoop.getResult(0), slots.out,
+        memref::StoreOp::create(b, loc, kLoop.getResult(0), out,
                                 ValueRange{cLane, cReg, cElem});
       });
     });
   });
+}
+
+/// A name for the helper of `op` on `types`: the op's form and the
+/// printed types, letters, digits and '_' only (deterministic).
+std::string helperName(Operation *op, TypeRange types) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op))
+    os << "ldmatrix_x" << ld.getNumTiles() << (ld.getTranspose() ? "_t" : "");
+  else
+    os << "mma_" << (cast<nvgpu::MmaSyncOp>(op).getTf32Enabled() ? "tf32"
+                                                                  : "16bit");
+  for (Type t : types)
+    os << "_" << t;
+  std::string name = "__dlc_emu_";
+  for (char ch : text)
+    name += llvm::isAlnum(ch) ? ch : '_';
+  return name;
+}
+
+} // namespace
+
+void combineWarps(OpBuilder &b, Operation *op, IRMapping &map,
+                  const WarpSlots &slots, int64_t threads) {
+  // One private function per form and types, called from every site: the
+  // loops emitted once instead of at each of the many warp ops of an
+  // unrolled kernel (LLVM's time on the emulated code).
+  Location loc = op->getLoc();
+  SmallVector<Value> args;
+  if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op))
+    args.push_back(map.lookupOrDefault(ld.getSrcMemref()));
+  args.append(slots.in.begin(), slots.in.end());
+  args.push_back(slots.out);
+  SmallVector<Type> types;
+  for (Value a : args)
+    types.push_back(a.getType());
+  auto module = op->getParentOfType<ModuleOp>();
+  std::string name = helperName(op, types);
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn) {
+    OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+    fn = func::FuncOp::create(mb, loc, name,
+                              mb.getFunctionType(types, TypeRange{}));
+    fn.setPrivate();
+    fn->setAttr("passthrough", mb.getArrayAttr({mb.getStringAttr("noinline")}));
+    Block *body = fn.addEntryBlock();
+    OpBuilder fb = OpBuilder::atBlockEnd(body);
+    bool ld = isa<nvgpu::LdMatrixOp>(op);
+    SmallVector<Value> in;
+    for (unsigned i = ld ? 1 : 0; i + 1 < body->getNumArguments(); ++i)
+      in.push_back(body->getArgument(i));
+    emitCombine(fb, loc, op, ld ? body->getArgument(0) : Value(), in,
+                body->getArguments().back(), threads);
+    func::ReturnOp::create(fb, loc);
+  }
+  func::CallOp::create(b, loc, fn, args);
 }
 
 Value loadWarpResult(OpBuilder &b, Operation *op, const WarpSlots &slots,

@@ -404,6 +404,18 @@ private:
     auto ty = scf::ForOp::create(b, loc, zero, block.y, one);
     b.setInsertionPoint(ty.getBody()->getTerminator());
     auto tx = scf::ForOp::create(b, loc, zero, block.x, one);
+    // A phase that hands registers to a warp op only copies them into
+    // slots: unrolling it buys nothing, and the unrolled copies of the
+    // many such phases of a tensor-core kernel cost LLVM most of its time.
+    if (!ops.empty() && dlc::emu::isWarpCollective(ops.back())) {
+      MLIRContext *ctx = launch.getContext();
+      tx->setAttr("loop_annotation",
+                  LLVM::LoopAnnotationAttr::get(
+                      ctx, {}, {}, {},
+                      LLVM::LoopUnrollAttr::get(ctx, BoolAttr::get(ctx, true),
+                                                {}, {}, {}, {}, {}, {}),
+                      {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
+    }
     b.setInsertionPoint(tx.getBody()->getTerminator());
     IRMapping map = blockMap;
     gpu::KernelDim3 threadIds = launch.getThreadIds();
