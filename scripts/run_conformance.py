@@ -296,8 +296,12 @@ def main():
                         help="pass on each output's relative L2 error "
                              "against the (fp32) reference instead of "
                              "rtol/atol")
+    parser.add_argument("--dlc-run-arg", action="append", default=[],
+                        help="one more dlc-run argument for every test "
+                             "(repeatable), e.g. --precision-min-terms=1")
     args = parser.parse_args()
     base_extra = ["--report-stack-frames"] if args.report_stack_frames else []
+    base_extra += args.dlc_run_arg
     if args.precision:
         base_extra.append("--precision=" + args.precision)
     if args.max_rel_l2:

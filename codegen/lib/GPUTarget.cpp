@@ -324,6 +324,7 @@ static void parsePtxasReport(StringRef text, StringRef arch,
   llvm::Regex frame("([0-9]+) bytes stack frame, ([0-9]+) bytes spill "
                     "stores, ([0-9]+) bytes spill loads");
   llvm::Regex regs("Used ([0-9]+) registers");
+  llvm::Regex smem("([0-9]+) bytes smem");
   SmallVector<StringRef> lines;
   text.split(lines, '\n');
   KernelStats *current = nullptr;
@@ -338,6 +339,8 @@ static void parsePtxasReport(StringRef text, StringRef arch,
       m[3].getAsInteger(10, current->spillLoads);
     } else if (current && regs.match(line, &m)) {
       m[1].getAsInteger(10, current->registers);
+      if (smem.match(line, &m))
+        m[1].getAsInteger(10, current->sharedBytes);
     }
   }
 }

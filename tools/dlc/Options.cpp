@@ -84,7 +84,8 @@ cl::opt<std::string> saveImagesDir(
 
 cl::opt<std::string> kernelStatsPath(
     "kernel-stats",
-    cl::desc("--target=cuda: write ptxas's per-kernel registers and spills "
+    cl::desc("--target=cuda: write ptxas's per-kernel registers, spills, "
+             "stack and shared memory, and which kernels use tensor cores, "
              "as CSV to FILE"),
     cl::value_desc("FILE"), cl::init(""), cl::cat(dlcCategory));
 

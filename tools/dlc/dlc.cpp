@@ -366,14 +366,15 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
   }
   if (!kernelStatsPath.empty()) {
     std::string csv = "kernel,arch,registers,spill_stores,spill_loads,"
-                      "stack_bytes,tensor_cores\n";
+                      "stack_bytes,tensor_cores,shared_bytes\n";
     for (const auto &k : compiled->stats) {
       auto tc = tensorCores.find(k.kernel);
       csv += k.kernel + "," + k.arch + "," + std::to_string(k.registers) +
              "," + std::to_string(k.spillStores) + "," +
              std::to_string(k.spillLoads) + "," +
              std::to_string(k.stackBytes) + "," +
-             (tc == tensorCores.end() ? std::string() : tc->second) + "\n";
+             (tc == tensorCores.end() ? std::string() : tc->second) + "," +
+             std::to_string(k.sharedBytes) + "\n";
     }
     if (writeBytes(kernelStatsPath, csv))
       return 1;

@@ -63,6 +63,8 @@ struct KernelStats {
   std::string kernel, arch;
   int registers = 0;
   int64_t spillStores = 0, spillLoads = 0, stackBytes = 0;
+  /// Static shared memory (workgroup buffers).
+  int64_t sharedBytes = 0;
 };
 
 /// The result of compiling a model for a GPU (or its emulation).
