@@ -21,7 +21,7 @@ std::string mmaRefusal(const Contraction &c);
 
 /// Replaces `c` by a tensor-core kernel: mma.sync m16n8k16 on fragments
 /// loaded by ldmatrix from padded workgroup memory, the slices staged by a
-/// two-stage cp.async pipeline when both operands are contiguous along
+/// three-stage cp.async pipeline when both operands are contiguous along
 /// their tile rows (else by coalesced loads), the epilogue applied to the
 /// accumulators. Only called when mmaRefusal is "".
 void buildMmaKernel(Contraction &c, bool fuseEpilogues);

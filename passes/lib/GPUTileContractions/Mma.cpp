@@ -9,9 +9,11 @@
 //   [tileN][tileK + 8] when B is contiguous along K) in workgroup memory;
 //   the 8-element row padding puts the eight 16-byte rows an ldmatrix
 //   reads in distinct banks.
-//   staging: with `stages` = 2, 16-byte cp.async copies of the next slice
-//   are issued before the current one is computed (zero-filled outside the
-//   matrices); otherwise coalesced element loads, then a barrier.
+//   staging: with `stages` > 1 (3, or 2 where three do not fit the 48 KiB
+//   of static workgroup memory), 16-byte cp.async copies of the slice
+//   stages - 1 ahead are issued before the current one is computed
+//   (zero-filled outside the matrices); otherwise coalesced element loads,
+//   then a barrier.
 //   per 16-deep step: ldmatrix.x4 for each 16x16 A fragment, ldmatrix.x4
 //   (.trans when B is [k][n]) for each pair of 16x8 B fragments, and one
 //   mma.sync m16n8k16 per accumulator fragment.
@@ -120,6 +122,16 @@ public:
                      whole(t.tileK, t.tileN)
                  ? t.stages
                  : 1;
+    // As many stages as the cost model asks for and the 48 KiB of static
+    // workgroup memory hold (128x128 fp16: 2; 64x64: 3).
+    int64_t elementBytes = tf32 ? 4 : 2;
+    int64_t perStage =
+        (t.tileM * (t.tileK + (tf32 ? 4 : dlc::gpu::MmaTiles::kPad)) +
+         (bFollowsK(c) ? t.tileN * (t.tileK + (tf32 ? 4 : 8))
+                       : t.tileK * (t.tileN + 8))) *
+        elementBytes;
+    while (stages > 2 && stages * perStage > dlc::gpu::kStaticSharedBytes)
+      --stages;
 
     std::optional<Epilogue> epi =
         fuse ? findEpilogue(c.op, c.C) : std::nullopt;
@@ -169,8 +181,9 @@ public:
                       t.tileM, t.tileN,
                       t.warpsM, t.warpsN, t.warpTileM(), t.warpTileN(),
                       t.tileK,
-                      stages > 1 ? "2-stage cp.async pipeline"
-                                 : "staged by element loads",
+                      stages > 1
+                          ? std::to_string(stages) + "-stage cp.async pipeline"
+                          : std::string("staged by element loads"),
                       tf32      ? "fragments by lane loads"
                       : bKInner ? "ldmatrix"
                                 : "ldmatrix (.trans for B)")
@@ -221,22 +234,26 @@ public:
       compute(s0);
       mlir::gpu::BarrierOp::create(b, loc);
     } else {
-      // Two stages: slice s + 1 is copied while slice s is computed. Every
-      // iteration commits one group (the last one's copies are all
-      // zero-filled), so the wait always leaves exactly one in flight.
+      // `stages` deep: slice s + stages - 1 is copied while slice s is
+      // computed, into the stage slice s - 1 used (done: the barrier after
+      // its compute). Every iteration commits one group (past K the copies
+      // are all zero-filled), so waiting for all but stages - 1 groups
+      // means slice s has landed.
       Value first = issueCopies(k.idx(0), k.idx(0));
+      for (int64_t p = 1; p + 1 < stages; ++p)
+        issueCopies(k.idx(p * t.tileK), k.idx(p));
       auto loop = scf::ForOp::create(b, loc, k.idx(0), k.idx(slices), one);
       keepRolled(loop);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPoint(loop.getBody()->getTerminator());
       Value s = loop.getInductionVar();
-      Value next = k.add(s, one);
+      Value next = k.add(s, k.idx(stages - 1));
       Value group =
-          issueCopies(k.mul(next, k.idx(t.tileK)), k.rem(next, 2));
+          issueCopies(k.mul(next, k.idx(t.tileK)), k.rem(next, stages));
       nvgpu::DeviceAsyncWaitOp::create(b, loc, TypeRange{}, group,
-                                       b.getI32IntegerAttr(1));
+                                       b.getI32IntegerAttr(stages - 1));
       mlir::gpu::BarrierOp::create(b, loc);
-      compute(k.rem(s, 2));
+      compute(k.rem(s, stages));
       mlir::gpu::BarrierOp::create(b, loc);
       // The last group (zero-filled copies past K) completes before the
       // kernel ends.

@@ -110,7 +110,9 @@ inline bool chooseMatmulTiles(int64_t m, int64_t n, int64_t k,
 struct MmaTiles {
   int64_t tileM = 64, tileN = 64, tileK = 32;
   int64_t warpsM = 2, warpsN = 2;
-  int64_t stages = 2;
+  /// The deepest cp.async pipeline (fewer where the slices do not fit
+  /// kStaticSharedBytes).
+  int64_t stages = 3;
   /// Elements of padding after each row of a staged slice: 16 bytes, so
   /// that the eight 16-byte rows one ldmatrix reads fall in different
   /// banks.
@@ -119,6 +121,9 @@ struct MmaTiles {
   int64_t warpTileN() const { return tileN / warpsN; }
   int64_t threads() const { return warpsM * warpsN * kWarpSize; }
 };
+
+/// Static workgroup memory a block may declare (CUDA and HIP).
+constexpr int64_t kStaticSharedBytes = 48 * 1024;
 
 /// The multiprocessors of the smallest GPU the tiles are sized for (an
 /// A100 has 108, an H100 132): a product with fewer tiles than this uses

@@ -390,7 +390,7 @@ def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
     instead (the launch carries `dlc.tensor_cores = "mma.sync"`): warps
     of 16x8 accumulator fragments, `nvgpu.ldmatrix` from padded workgroup
     slices (conflict-free rows), `nvgpu.mma.sync` m16n8k16 with f32
-    accumulation, and a two-stage `nvgpu.device_async_copy` (cp.async)
+    accumulation, and a three-stage (two for 128x128 tiles) `nvgpu.device_async_copy` (cp.async)
     pipeline when both operands are contiguous, aligned views along their
     slice rows; tile shapes from the GPU cost model (`chooseMmaTiles`).
   }];
