@@ -36,3 +36,18 @@ func.func @f32(%a: memref<100x40xf32>, %b: memref<40x90xf32>, %c: memref<100x90x
   linalg.matmul ins(%a, %b : memref<100x40xf32>, memref<40x90xf32>) outs(%c : memref<100x90xf32>)
   return
 }
+
+// -----
+
+// A product with at least as many 128x128 tiles as the smallest CDNA GPU
+// has compute units (8 x 14 >= 104): 128x128 block tiles, waves of 64x64
+// (4 x 4 mfma tiles, 64 accumulators a lane).
+// CHECK-LABEL: func.func @large(
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.+}} = %c14{{.*}}, %{{.+}} = %c8{{.*}}, %{{.+}} = %c1{{.*}}) threads({{.*}}) in (%{{.+}} = %c256{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) workgroup(%{{.+}} : memref<128x36xbf16, #gpu.address_space<workgroup>>, %{{.+}} : memref<128x36xbf16, #gpu.address_space<workgroup>>) private(%{{.+}} : memref<4x4x4xf32, #gpu.address_space<private>>)
+// CHECK-COUNT-32: amdgpu.mfma 16x16x16
+// CHECK-NOT: amdgpu.mfma
+// CHECK: dlc.tensor_cores = "mfma"
+func.func @large(%a: memref<1000x48xbf16>, %b: memref<48x1680xbf16>, %c: memref<1000x1680xf32>) {
+  linalg.matmul ins(%a, %b : memref<1000x48xbf16>, memref<48x1680xbf16>) outs(%c : memref<1000x1680xf32>)
+  return
+}
