@@ -3,6 +3,7 @@
 #include "dlc/Codegen/GPUTarget.h"
 #include "dlc/Codegen/Pipelines.h"
 #include "dlc/Passes/Passes.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -44,7 +45,8 @@ static Error makeError(const llvm::Twine &message) {
 }
 
 void registerGPUDialects(DialectRegistry &registry) {
-  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, ROCDL::ROCDLDialect>();
+  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, ROCDL::ROCDLDialect,
+                  amdgpu::AMDGPUDialect>();
   registerGPUDialectTranslation(registry);
   registerNVVMDialectTranslation(registry);
   registerROCDLDialectTranslation(registry);
@@ -524,22 +526,75 @@ static std::vector<KernelInfo> describeLaunches(ModuleOp module) {
   return out;
 }
 
-/// The tensor-core kernels the target takes: mma.sync when every NVIDIA
-/// architecture is sm_80 or newer (m16n8k16 for fp16 and bf16, cp.async),
-/// and in gpu-emu, which runs the NVIDIA kernels; none on AMD for now.
-static std::string tensorCoreKind(const GPUOptions &options) {
-  if (options.tensorCores == "none" || options.vendor == GPUVendor::AMD)
-    return "none";
-  if (options.vendor == GPUVendor::Emulated)
-    return "mma.sync";
+/// Whether every NVIDIA architecture is sm_80 or newer (mma.sync m16n8k16
+/// for fp16 and bf16, cp.async); the first that is not in `older`.
+static bool allSm80(const GPUOptions &options, std::string *older = nullptr) {
   for (const std::string &arch : options.archs) {
     unsigned sm = 0;
     if (StringRef(arch).drop_front(3).take_while(llvm::isDigit).getAsInteger(
             10, sm) ||
-        sm < 80)
-      return "none";
+        sm < 80) {
+      if (older)
+        *older = arch;
+      return false;
+    }
   }
-  return "mma.sync";
+  return true;
+}
+
+/// Whether every AMD architecture has the CDNA2 / CDNA3 matrix cores the
+/// mfma kernels use (16x16x16 f16 and bf16_1k, wave64): gfx90a, gfx942.
+static bool allMfma(const GPUOptions &options, std::string *other = nullptr) {
+  for (const std::string &arch : options.archs)
+    if (arch != "gfx90a" && arch != "gfx942") {
+      if (other)
+        *other = arch;
+      return false;
+    }
+  return true;
+}
+
+Error checkTensorCores(const GPUOptions &options) {
+  StringRef kind = options.tensorCores;
+  if (kind != "auto" && kind != "none" && kind != "mma.sync" &&
+      kind != "mfma")
+    return makeError("--tensor-cores must be 'auto', 'none', 'mma.sync' or "
+                     "'mfma', got '" +
+                     kind + "'");
+  std::string arch;
+  if (kind == "mma.sync") {
+    if (options.vendor == GPUVendor::AMD)
+      return makeError("--tensor-cores=mma.sync is NVIDIA's (--target=cuda "
+                       "or gpu-emu); --target=rocm takes mfma");
+    if (options.vendor == GPUVendor::NVIDIA && !allSm80(options, &arch))
+      return makeError("--tensor-cores=mma.sync needs sm_80 or newer, and "
+                       "the target has " +
+                       arch);
+  }
+  if (kind == "mfma") {
+    if (options.vendor == GPUVendor::NVIDIA)
+      return makeError("--tensor-cores=mfma is AMD's (--target=rocm or "
+                       "gpu-emu); --target=cuda takes mma.sync");
+    if (options.vendor == GPUVendor::AMD && !allMfma(options, &arch))
+      return makeError("--tensor-cores=mfma needs gfx90a or gfx942, and the "
+                       "target has " +
+                       arch);
+  }
+  return Error::success();
+}
+
+/// The tensor-core kernels the target takes: mma.sync when every NVIDIA
+/// architecture is sm_80 or newer, mfma when every AMD one is gfx90a or
+/// gfx942; in gpu-emu the kernels asked for (auto: the NVIDIA ones).
+static std::string tensorCoreKind(const GPUOptions &options) {
+  StringRef kind = options.tensorCores;
+  if (kind == "none")
+    return "none";
+  if (options.vendor == GPUVendor::Emulated)
+    return kind == "mfma" ? "mfma" : "mma.sync";
+  if (options.vendor == GPUVendor::AMD)
+    return allMfma(options) ? "mfma" : "none";
+  return allSm80(options) ? "mma.sync" : "none";
 }
 
 Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
@@ -548,6 +603,8 @@ Expected<GPUCompiled> compileForGPU(ModuleOp module, StringRef name,
   Expected<ModelSignature> signature = readSignature(module, name);
   if (!signature)
     return signature.takeError();
+  if (Error e = checkTensorCores(options))
+    return e;
   GPUCompiled out;
   out.signature = std::move(*signature);
   ModelSignature &sig = out.signature;

@@ -257,6 +257,11 @@ void buildGPUKernelsToNVVMPipeline(OpPassManager &pm) {
 
 void buildGPUKernelsToROCDLPipeline(OpPassManager &pm,
                                     const GPUKernelsPipelineOptions &options) {
+  // The matrix-core kernels' amdgpu.mfma first (the chip picks the
+  // instruction: 16x16x16 bf16 is the _1k form on gfx90a and gfx942).
+  ConvertAMDGPUToROCDLPassOptions amdgpu;
+  amdgpu.chipset = options.chipset;
+  pm.nest<gpu::GPUModuleOp>().addPass(createConvertAMDGPUToROCDLPass(amdgpu));
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = options.chipset;
   rocdl.useBarePtrCallConv = true;

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GPUEmuWarp.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -21,6 +22,13 @@ namespace dlc::emu {
 namespace {
 
 constexpr int64_t kLanes = 32;
+/// AMD CDNA waves (amdgpu.mfma).
+constexpr int64_t kWaveLanes = 64;
+
+/// The lanes that execute `op` together.
+int64_t lanesOf(Operation *op) {
+  return isa<amdgpu::MFMAOp>(op) ? kWaveLanes : kLanes;
+}
 
 struct Ix {
   OpBuilder &b;
@@ -52,25 +60,50 @@ MemRefType slotType(int64_t threads, VectorType v) {
   return MemRefType::get(shape, v.getElementType());
 }
 
+/// The positions of a vector of shape `shape` in row-major order (the
+/// order of vector.from_elements).
+SmallVector<SmallVector<int64_t>> positions(ArrayRef<int64_t> shape) {
+  SmallVector<SmallVector<int64_t>> all;
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  for (int64_t linear = 0; linear < n; ++linear) {
+    SmallVector<int64_t> pos(shape.size());
+    int64_t rest = linear;
+    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+      pos[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    all.push_back(pos);
+  }
+  return all;
+}
+
+/// The slot indices of thread `linear`'s element `pos`.
+SmallVector<Value> slotIndices(Ix &x, Value linear, ArrayRef<int64_t> pos) {
+  SmallVector<Value> idx{linear};
+  for (int64_t p : pos)
+    idx.push_back(x.c(p));
+  return idx;
+}
+
+/// Stores vector `v` (any rank) into thread `linear`'s slot.
 void storeVector(OpBuilder &b, Location loc, Value v, Value slot,
                  Value linear) {
   auto type = cast<VectorType>(v.getType());
   Ix x{b, loc};
-  for (int64_t r = 0; r < type.getDimSize(0); ++r)
-    for (int64_t e = 0; e < type.getDimSize(1); ++e)
-      memref::StoreOp::create(
-          b, loc, vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{r, e}),
-          slot, ValueRange{linear, x.c(r), x.c(e)});
+  for (const SmallVector<int64_t> &pos : positions(type.getShape()))
+    memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, v, pos),
+                            slot, slotIndices(x, linear, pos));
 }
 
 Value loadVector(OpBuilder &b, Location loc, VectorType type, Value slot,
                  Value linear) {
   Ix x{b, loc};
   SmallVector<Value> elements;
-  for (int64_t r = 0; r < type.getDimSize(0); ++r)
-    for (int64_t e = 0; e < type.getDimSize(1); ++e)
-      elements.push_back(memref::LoadOp::create(
-          b, loc, slot, ValueRange{linear, x.c(r), x.c(e)}));
+  for (const SmallVector<int64_t> &pos : positions(type.getShape()))
+    elements.push_back(
+        memref::LoadOp::create(b, loc, slot, slotIndices(x, linear, pos)));
   return vector::FromElementsOp::create(b, loc, type, elements);
 }
 
@@ -79,19 +112,40 @@ bool is16Bit(Type t) { return t.isF16() || t.isBF16(); }
 } // namespace
 
 bool isWarpCollective(Operation *op) {
-  return isa<nvgpu::LdMatrixOp, nvgpu::MmaSyncOp>(op);
+  return isa<nvgpu::LdMatrixOp, nvgpu::MmaSyncOp, amdgpu::MFMAOp>(op);
 }
 
 LogicalResult
 allocateWarpSlots(Operation *op, int64_t threads,
                   function_ref<Value(ArrayRef<int64_t>, Type)> allocate,
                   WarpSlots &slots) {
-  if (threads % kLanes != 0)
+  if (threads % lanesOf(op) != 0)
     return op->emitError("dlc-gpu-launch-to-loops: warp-level matrix ops "
-                         "need blocks of whole warps");
+                         "need blocks of whole warps (")
+           << lanesOf(op) << " lanes)";
   auto alloc = [&](MemRefType t) {
     return allocate(t.getShape(), t.getElementType());
   };
+  if (auto mfma = dyn_cast<amdgpu::MFMAOp>(op)) {
+    auto a = dyn_cast<VectorType>(mfma.getSourceA().getType());
+    auto bt = dyn_cast<VectorType>(mfma.getSourceB().getType());
+    auto ct = dyn_cast<VectorType>(mfma.getDestC().getType());
+    if (mfma.getM() != 16 || mfma.getN() != 16 || mfma.getK() != 16 ||
+        mfma.getBlocks() != 1 || mfma.getCbsz() != 0 || mfma.getAbid() != 0 ||
+        mfma.getBlgp() != amdgpu::MFMAPermB::none || !a || !bt || !ct ||
+        a != bt || a.getShape() != ArrayRef<int64_t>{4} ||
+        !is16Bit(a.getElementType()) ||
+        ct.getShape() != ArrayRef<int64_t>{4} || !ct.getElementType().isF32())
+      return op->emitError("dlc-gpu-launch-to-loops: only amdgpu.mfma "
+                           "16x16x16 with f16 or bf16 inputs and f32 "
+                           "accumulators (one block, no broadcasts) is "
+                           "emulated");
+    slots.in.push_back(alloc(slotType(threads, a)));
+    slots.in.push_back(alloc(slotType(threads, bt)));
+    slots.in.push_back(alloc(slotType(threads, ct)));
+    slots.out = alloc(slotType(threads, ct));
+    return success();
+  }
   if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
     auto res = cast<VectorType>(ld.getRes().getType());
     int64_t tiles = ld.getNumTiles();
@@ -134,6 +188,15 @@ allocateWarpSlots(Operation *op, int64_t threads,
 void storeWarpOperands(OpBuilder &b, Operation *op, IRMapping &map,
                        const WarpSlots &slots, Value linear) {
   Location loc = op->getLoc();
+  if (auto mfma = dyn_cast<amdgpu::MFMAOp>(op)) {
+    storeVector(b, loc, map.lookupOrDefault(mfma.getSourceA()), slots.in[0],
+                linear);
+    storeVector(b, loc, map.lookupOrDefault(mfma.getSourceB()), slots.in[1],
+                linear);
+    storeVector(b, loc, map.lookupOrDefault(mfma.getDestC()), slots.in[2],
+                linear);
+    return;
+  }
   if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
     Ix x{b, loc};
     for (auto [d, index] : llvm::enumerate(ld.getIndices()))
@@ -157,6 +220,47 @@ namespace {
 void emitCombine(OpBuilder &b, Location loc, Operation *op, Value src,
                  ArrayRef<Value> in, Value out, int64_t threads) {
   Ix x{b, loc};
+  if (isa<amdgpu::MFMAOp>(op)) {
+    Type f32 = b.getF32Type();
+    auto widen = [&](OpBuilder &ib, Value v) -> Value {
+      return v.getType() == f32 ? v : arith::ExtFOp::create(ib, loc, f32, v);
+    };
+    // amdgpu.mfma 16x16x16 (v_mfma_f32_16x16x16_f16 / _bf16_1k), per wave
+    // of 64 lanes: D[16x16] = A[16x16] B[16x16] + C.
+    //   A (row, k): lane row + 16 (k/4), register k%4
+    //   B (k, n):   lane n + 16 (k/4),   register k%4
+    //   C, D (row, n): lane n + 16 (row/4), register row%4
+    x.loop(threads / kWaveLanes, [&](Value w) {
+      Value waveBase = x.mul(w, kWaveLanes);
+      x.loop(16, [&](Value row) {
+        x.loop(16, [&](Value n) {
+          Value cLane =
+              x.add(waveBase, x.add(n, x.mul(x.div(row, 4), 16)));
+          Value cReg = x.rem(row, 4);
+          Value c0 = memref::LoadOp::create(b, loc, in[2],
+                                            ValueRange{cLane, cReg});
+          auto kLoop = scf::ForOp::create(
+              b, loc, x.c(0), x.c(16), x.c(1), ValueRange{c0},
+              [&](OpBuilder &lb, Location l, Value k, ValueRange acc) {
+                Ix y{lb, l};
+                Value kLane = y.mul(y.div(k, 4), 16), kReg = y.rem(k, 4);
+                Value aLane = y.add(waveBase, y.add(row, kLane));
+                Value bLane = y.add(waveBase, y.add(n, kLane));
+                Value av = memref::LoadOp::create(lb, l, in[0],
+                                                  ValueRange{aLane, kReg});
+                Value bv = memref::LoadOp::create(lb, l, in[1],
+                                                  ValueRange{bLane, kReg});
+                Value s = math::FmaOp::create(lb, l, widen(lb, av),
+                                              widen(lb, bv), acc[0]);
+                scf::YieldOp::create(lb, l, s);
+              });
+          memref::StoreOp::create(b, loc, kLoop.getResult(0), out,
+                                  ValueRange{cLane, cReg});
+        });
+      });
+    });
+    return;
+  }
   if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
     // Matrix i's row r is the 8 elements at the address of lane 8i + r.
     // Lane t receives of each matrix the elements (t/4, 2(t%4) + e), or
@@ -254,6 +358,8 @@ std::string helperName(Operation *op, TypeRange types) {
   llvm::raw_string_ostream os(text);
   if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op))
     os << "ldmatrix_x" << ld.getNumTiles() << (ld.getTranspose() ? "_t" : "");
+  else if (isa<amdgpu::MFMAOp>(op))
+    os << "mfma_16x16x16";
   else
     os << "mma_" << (cast<nvgpu::MmaSyncOp>(op).getTf32Enabled() ? "tf32"
                                                                   : "16bit");

@@ -1,16 +1,18 @@
 //===- GPUEmuWarp.h - warp-collective ops on the host -----------*- C++ -*-===//
 //
 // gpu-emu's model of the warp-level matrix ops of the tensor-core kernels:
-// nvgpu.ldmatrix and nvgpu.mma.sync. As on the hardware, each lane holds
-// only its own registers of a fragment. A phase of the emulated threads
-// ends at such an op: every thread stores its operands (ldmatrix: its row
-// address; mma.sync: its fragment registers) into slots; then, for each
-// warp of the block, the op runs on the slots of its 32 lanes with the
-// hardware's per-lane layouts (PTX ISA: ldmatrix .m8n8.x1/x2/x4 [.trans]
-// .b16; mma.sync m16n8k16 .row.col f32 += f16/bf16 x f16/bf16) and writes
-// every lane's result registers to its result slot, which later phases
-// read. A lane-mapping, fragment-layout or swizzle bug therefore gives
-// wrong numbers here, not only on a GPU.
+// nvgpu.ldmatrix and nvgpu.mma.sync (NVIDIA, warps of 32 lanes) and
+// amdgpu.mfma (AMD CDNA, waves of 64 lanes). As on the hardware, each lane
+// holds only its own registers of a fragment. A phase of the emulated
+// threads ends at such an op: every thread stores its operands (ldmatrix:
+// its row address; mma.sync, mfma: its fragment registers, vectors of any
+// rank) into slots; then, for each warp or wave of the block, the op runs
+// on the slots of its lanes with the hardware's per-lane layouts (PTX ISA:
+// ldmatrix .m8n8.x1/x2/x4 [.trans] .b16; mma.sync m16n8k16 .row.col f32 +=
+// f16/bf16 x f16/bf16; CDNA3 ISA: v_mfma_f32_16x16x16_f16 / _bf16_1k) and
+// writes every lane's result registers to its result slot, which later
+// phases read. A lane-mapping, fragment-layout or swizzle bug therefore
+// gives wrong numbers here, not only on a GPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +30,8 @@ bool isWarpCollective(mlir::Operation *op);
 
 /// The per-thread slots of one collective op.
 struct WarpSlots {
-  /// Operands: ldmatrix one (the indices), mma.sync three (A, B, C).
+  /// Operands: ldmatrix one (the indices), mma.sync and mfma three (A, B,
+  /// C).
   llvm::SmallVector<mlir::Value, 3> in;
   mlir::Value out;
 };
@@ -47,7 +50,8 @@ void storeWarpOperands(mlir::OpBuilder &b, mlir::Operation *op,
                        mlir::IRMapping &map, const WarpSlots &slots,
                        mlir::Value linear);
 
-/// At block level, after the phase: the op for every warp of the block.
+/// At block level, after the phase: the op for every warp (mfma: every
+/// 64-lane wave) of the block.
 /// `map` maps the kernel's workgroup buffers to the emulated ones.
 void combineWarps(mlir::OpBuilder &b, mlir::Operation *op,
                   mlir::IRMapping &map, const WarpSlots &slots,

@@ -226,6 +226,15 @@ void printProfile(const std::vector<dlc::codegen::KernelInfo> &kernels,
            << k.kind << " [" << nodes << "] " << k.strategy << "\n";
   }
 }
+cl::opt<std::string> tensorCores(
+    "tensor-cores",
+    cl::desc("GPU targets: the tensor-core kernels of fp16 / bf16 products, "
+             "as dlc --tensor-cores (auto, none, mma.sync or mfma; "
+             "--target=gpu-emu --tensor-cores=mfma emulates the AMD "
+             "kernels)"),
+    cl::value_desc("auto|none|mma.sync|mfma"), cl::init("auto"),
+    cl::cat(runCategory));
+
 cl::opt<std::string> emuCheck(
     "emu-check",
     cl::desc("--target=gpu-emu checking mode: 'races' fails the run on "
@@ -455,6 +464,9 @@ int main(int argc, char **argv) {
     if (!parsed)
       return fail(toString(parsed.takeError()));
     gpu = *parsed;
+    gpu->tensorCores = tensorCores;
+    if (Error e = dlc::codegen::checkTensorCores(*gpu))
+      return fail(toString(std::move(e)));
     if (!emuCheck.empty())
       if (Error e = dlc::codegen::parseEmuCheck(emuCheck, *gpu))
         return fail(toString(std::move(e)));
@@ -464,6 +476,8 @@ int main(int argc, char **argv) {
   }
   if (!emuCheck.empty() && !gpu)
     return fail("--emu-check is for --target=gpu-emu");
+  if (tensorCores.getNumOccurrences() && !gpu)
+    return fail("--tensor-cores is for GPU targets");
   if (maxRelL2.getNumOccurrences() &&
       !(maxRelL2 > 0 && std::isfinite(double(maxRelL2)))) {
     char value[32];

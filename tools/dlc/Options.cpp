@@ -61,9 +61,13 @@ cl::opt<std::string> tensorCores(
     cl::desc("GPU products with fp16 / bf16 inputs (--precision=fp16|bf16): "
              "'auto' (default) runs them on tensor cores where the target "
              "has them (cuda: mma.sync when every architecture is sm_80 or "
-             "newer; gpu-emu: the same kernels, emulated), 'none' keeps the "
-             "SIMT kernels"),
-    cl::value_desc("auto|none"), cl::init("auto"), cl::cat(dlcCategory));
+             "newer; rocm: mfma when every architecture is gfx90a or "
+             "gfx942; gpu-emu: the mma.sync kernels, emulated), 'none' "
+             "keeps the SIMT kernels, 'mma.sync' / 'mfma' ask for NVIDIA's "
+             "or AMD's kernels (an error on the other vendor's target; on "
+             "gpu-emu, 'mfma' emulates the AMD kernels)"),
+    cl::value_desc("auto|none|mma.sync|mfma"), cl::init("auto"),
+    cl::cat(dlcCategory));
 
 cl::opt<std::string> emuCheck(
     "emu-check",

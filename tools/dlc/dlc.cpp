@@ -299,12 +299,11 @@ static int compileForGPU(mlir::ModuleOp module, EmitKind kind,
       (gpuBlockSize > 0 && gpuBlockSize % 32 != 0))
     return fail("--gpu-block-size must be a multiple of 32 up to 1024 (or "
                 "0 for the cost model)");
-  if (tensorCores != "auto" && tensorCores != "none")
-    return fail("--tensor-cores must be 'auto' or 'none', got '" +
-                tensorCores + "'");
   options.cudaPath = cudaPath;
   options.blockSize = gpuBlockSize;
   options.tensorCores = tensorCores;
+  if (Error e = dlc::codegen::checkTensorCores(options))
+    return fail(toString(std::move(e)));
   options.precision = precisionOptions();
   options.observer = observer;
   options.measureStackFrames = reportStackFrames;

@@ -26,6 +26,16 @@ std::string mmaRefusal(const Contraction &c);
 /// accumulators. Only called when mmaRefusal is "".
 void buildMmaKernel(Contraction &c, bool fuseEpilogues);
 
+/// Why a product cannot use the AMD matrix cores, or "" when it can: fp16
+/// or bf16 inputs (both the same) and a size the mfma tiles fit.
+std::string mfmaRefusal(const Contraction &c);
+
+/// Replaces `c` by an AMD matrix-core kernel: four 64-lane waves, A and B
+/// slices staged in padded workgroup memory, each lane's fragment
+/// registers read from there, amdgpu.mfma 16x16x16 into f32 accumulators,
+/// the epilogue applied to them. Only called when mfmaRefusal is "".
+void buildMfmaKernel(Contraction &c, bool fuseEpilogues);
+
 } // namespace dlc::gputile
 
 #endif // DLC_PASSES_GPUTILECONTRACTIONS_KERNELS_H

@@ -1,9 +1,10 @@
 //===- Pass.cpp - dlc-gpu-tile-contractions -------------------------------===//
 //
-// Picks the kernel of each contraction: the tensor-core kernel (Mma.cpp)
-// when the target has tensor cores the pass may use and the product's
-// inputs are fp16 / bf16, else the SIMT kernel (Simt.cpp), else nothing
-// (dlc-gpu-map-loops maps it one thread per output).
+// Picks the kernel of each contraction: the tensor-core kernel (Mma.cpp on
+// NVIDIA, Mfma.cpp on AMD) when the target has tensor cores the pass may
+// use and the product's inputs are fp16 / bf16, else the SIMT kernel
+// (Simt.cpp), else nothing (dlc-gpu-map-loops maps it one thread per
+// output).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,9 +26,10 @@ struct GPUTileContractionsPass
   using GPUTileContractionsBase::GPUTileContractionsBase;
 
   void runOnOperation() override {
-    if (tensorCores != "none" && tensorCores != "mma.sync") {
+    if (tensorCores != "none" && tensorCores != "mma.sync" &&
+        tensorCores != "mfma") {
       getOperation().emitError("dlc-gpu-tile-contractions: tensor-cores "
-                               "must be none or mma.sync, not '")
+                               "must be none, mma.sync or mfma, not '")
           << tensorCores << "'";
       return signalPassFailure();
     }
@@ -50,6 +52,13 @@ struct GPUTileContractionsPass
         refusal = dlc::gputile::mmaRefusal(*c);
         if (refusal.empty()) {
           dlc::gputile::buildMmaKernel(*c, fuseEpilogues);
+          continue;
+        }
+      }
+      if (tensorCores == "mfma") {
+        refusal = dlc::gputile::mfmaRefusal(*c);
+        if (refusal.empty()) {
+          dlc::gputile::buildMfmaKernel(*c, fuseEpilogues);
           continue;
         }
       }

@@ -34,8 +34,10 @@ struct GPUOptions {
   /// Threads per block for every kernel (0 = the cost model's choice).
   int64_t blockSize = 0;
   /// "auto": tensor-core kernels for fp16 / bf16 products where the
-  /// target has them (mma.sync on NVIDIA sm_80+, and gpu-emu's emulation
-  /// of those kernels); "none": SIMT kernels only.
+  /// target has them (mma.sync on NVIDIA sm_80+, mfma on AMD gfx90a /
+  /// gfx942, and in gpu-emu the emulation of the mma.sync kernels);
+  /// "none": SIMT kernels only; "mma.sync" / "mfma": those kernels, which
+  /// the target (or gpu-emu's emulation) must be able to run.
   std::string tensorCores = "auto";
   /// Record the stack frames of the host object's functions.
   bool measureStackFrames = false;
@@ -57,6 +59,12 @@ llvm::Error parseEmuCheck(llvm::StringRef spec, GPUOptions &options);
 /// Parses a --target value: "cuda:sm_80[,sm_90...]", "rocm:gfx942[,...]"
 /// or "gpu-emu".
 llvm::Expected<GPUOptions> parseGPUTarget(llvm::StringRef target);
+
+/// Checks a --tensor-cores value (auto, none, mma.sync or mfma) against
+/// the target of `options`: mma.sync needs cuda with every architecture
+/// sm_80 or newer, mfma rocm with gfx90a / gfx942 only; gpu-emu emulates
+/// both.
+llvm::Error checkTensorCores(const GPUOptions &options);
 
 /// ptxas's report for one kernel on one architecture.
 struct KernelStats {

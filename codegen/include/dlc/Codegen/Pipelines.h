@@ -216,8 +216,8 @@ struct GPUMapPipelineOptions
       llvm::cl::init(0)};
   Option<std::string> tensorCores{
       *this, "tensor-cores",
-      llvm::cl::desc("Tensor-core kernels for fp16 / bf16 products: none or "
-                     "mma.sync"),
+      llvm::cl::desc("Tensor-core kernels for fp16 / bf16 products: none, "
+                     "mma.sync or mfma"),
       llvm::cl::init("none")};
 };
 

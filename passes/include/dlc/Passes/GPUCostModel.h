@@ -170,6 +170,57 @@ inline bool chooseMmaTiles(int64_t m, int64_t n, int64_t k, int64_t batch,
   return true;
 }
 
+/// Lanes of an AMD CDNA wave (gfx90a, gfx942), the unit of the matrix
+/// cores.
+constexpr int64_t kWaveSize = 64;
+
+/// The compute units of the smallest CDNA GPU the matrix-core tiles are
+/// sized for (an MI210 has 104, an MI300X 304): a product with fewer tiles
+/// than this uses smaller ones.
+constexpr int64_t kComputeUnits = 104;
+
+/// Matrix-core tiling of a product on AMD amdgpu.mfma 16x16x16 (fp16 /
+/// bf16 inputs, f32 accumulators): each block computes a tileM x tileN
+/// tile of C with wavesM x wavesN waves of 64 lanes, each wave a
+/// (tileM / wavesM) x (tileN / wavesN) sub-tile of 16x16 mfma tiles; the
+/// operands go through workgroup memory in tileK-deep slices.
+struct MfmaTiles {
+  int64_t tileM = 64, tileN = 64, tileK = 32;
+  int64_t wavesM = 2, wavesN = 2;
+  /// Elements of padding after each row of a staged slice ([row][k], 16-bit
+  /// elements): 8 bytes, so that the 16 rows the lanes of a quarter wave
+  /// read 8 bytes each from fall in distinct banks.
+  static constexpr int64_t kPad = 4;
+  int64_t waveTileM() const { return tileM / wavesM; }
+  int64_t waveTileN() const { return tileN / wavesN; }
+  int64_t threads() const { return wavesM * wavesN * kWaveSize; }
+};
+
+/// The matrix-core tiles for a product (always four waves: 256 threads), or
+/// nothing when it is too small for a 16x16x16 mfma tile (the SIMT kernels
+/// take it).
+inline bool chooseMfmaTiles(int64_t m, int64_t n, int64_t k, int64_t batch,
+                            MfmaTiles &tiles) {
+  tiles = MfmaTiles();
+  if (m < 16 || n < 16 || k < 16)
+    return false;
+  auto blocks = [&](int64_t tm, int64_t tn) {
+    return (m + tm - 1) / tm * ((n + tn - 1) / tn) * batch;
+  };
+  if (m >= 128 && n >= 128 && blocks(128, 128) >= kComputeUnits) {
+    // Large products: 128x128 tiles, waves of 64x64 (4x4 mfma tiles, 64
+    // accumulators a lane), about 18 KiB of workgroup memory.
+    tiles.tileM = tiles.tileN = 128;
+    return true;
+  }
+  // Short or narrow products: 32-row / 32-column tiles, waves of 16.
+  if (m < 64)
+    tiles.tileM = 32;
+  if (n < 64)
+    tiles.tileN = 32;
+  return true;
+}
+
 } // namespace dlc::gpu
 
 #endif // DLC_PASSES_GPUCOSTMODEL_H

@@ -393,16 +393,26 @@ def GPUTileContractions : Pass<"dlc-gpu-tile-contractions", "mlir::ModuleOp"> {
     accumulation, and a three-stage (two for 128x128 tiles) `nvgpu.device_async_copy` (cp.async)
     pipeline when both operands are contiguous, aligned views along their
     slice rows; tile shapes from the GPU cost model (`chooseMmaTiles`).
+
+    With `tensor-cores=mfma`, the same products become AMD matrix-core
+    kernels (CDNA2 / CDNA3: gfx90a, gfx942; the launch carries
+    `dlc.tensor_cores = "mfma"`): blocks of four 64-lane waves, each wave
+    a sub-tile of 16x16 accumulator tiles; A and B slices staged in padded
+    workgroup memory (both as [row][k], so that each lane reads its four
+    consecutive k as one vector), `amdgpu.mfma` 16x16x16 with f16 or bf16
+    inputs and f32 accumulators; tile shapes from `chooseMfmaTiles`.
   }];
   let options = [
     Option<"fuseEpilogues", "fuse-epilogues", "bool", "true",
            "Apply the elementwise consumer to the accumulators">,
     Option<"tensorCores", "tensor-cores", "std::string", "\"none\"",
-           "Tensor-core kernels for fp16 / bf16 products: none or "
-           "mma.sync (NVIDIA sm_80 and newer, and their emulation)">,
+           "Tensor-core kernels for fp16 / bf16 products: none, "
+           "mma.sync (NVIDIA sm_80 and newer) or mfma (AMD gfx90a / "
+           "gfx942), and their emulation">,
   ];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
                            "mlir::nvgpu::NVGPUDialect",
+                           "mlir::amdgpu::AMDGPUDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
@@ -494,6 +504,8 @@ def GPULaunchToLoops : Pass<"dlc-gpu-launch-to-loops", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect",
                            "mlir::memref::MemRefDialect"];
 }
 
