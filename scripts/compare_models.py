@@ -85,6 +85,9 @@ def main():
     parser.add_argument("--report-stack-frames", action="store_true")
     parser.add_argument("--emu-check", default="",
                         help="gpu-emu checking mode for dlc-run, e.g. races")
+    parser.add_argument("--tensor-cores", default="",
+                        help="dlc-run --tensor-cores (gpu-emu: mfma runs "
+                             "the AMD kernels)")
     parser.add_argument("--precision", default="fp32",
                         help="dlc-run --precision (fp32, tf32, fp16, bf16)")
     parser.add_argument("--max-rel-l2", default="",
@@ -126,7 +129,9 @@ def main():
                  "--precision=" + args.precision] + criterion +
                 (["--report-stack-frames"] if args.report_stack_frames
                  else []) +
-                (["--emu-check=" + args.emu_check] if args.emu_check else []),
+                (["--emu-check=" + args.emu_check] if args.emu_check else []) +
+                (["--tensor-cores=" + args.tensor_cores]
+                 if args.tensor_cores else []),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 timeout=args.timeout)
             took = time.time() - start

@@ -198,7 +198,7 @@ std::string mfmaRefusal(const Contraction &c) {
     return "inputs are not fp16 or bf16";
   dlc::gpu::MfmaTiles t;
   if (!dlc::gpu::chooseMfmaTiles(c.M, c.N, c.K, c.batch, t))
-    return "smaller than a 16x16x16 tile";
+    return "empty";
   if ((c.M + t.tileM - 1) / t.tileM > 65535 || c.batch > 65535 ||
       (c.N + t.tileN - 1) / t.tileN > dlc::gpu::kMaxGridX)
     return "grid too large";

@@ -196,13 +196,13 @@ struct MfmaTiles {
   int64_t threads() const { return wavesM * wavesN * kWaveSize; }
 };
 
-/// The matrix-core tiles for a product (always four waves: 256 threads), or
-/// nothing when it is too small for a 16x16x16 mfma tile (the SIMT kernels
-/// take it).
+/// The matrix-core tiles for a product (always four waves: 256 threads).
+/// Thin products take the smallest tiles, rows and columns past the
+/// product zero (as for mma.sync); false only for an empty one.
 inline bool chooseMfmaTiles(int64_t m, int64_t n, int64_t k, int64_t batch,
                             MfmaTiles &tiles) {
   tiles = MfmaTiles();
-  if (m < 16 || n < 16 || k < 16)
+  if (m < 1 || n < 1 || k < 1 || batch < 1)
     return false;
   auto blocks = [&](int64_t tm, int64_t tn) {
     return (m + tm - 1) / tm * ((n + tn - 1) / tn) * batch;
