@@ -32,7 +32,9 @@
 #         them for cuda:sm_80,sm_90 (ptxas) and rocm:gfx942 and check every
 #         kernel image (skipped with DLC_SKIP_MODELS=1); the same on the
 #         CPU at fp16 (and bf16) against onnxruntime's fp32 outputs by
-#         relative L2 error. Small configurations of eight more
+#         relative L2 error, and MobileNetV2 at fp16 through the
+#         tensor-core kernels in gpu-emu (mma.sync and mfma). Small
+#         configurations of eight more
 #         architectures (ViT, Swin, GPT-2, Llama, Whisper, LSTM, GRU,
 #         LR-ASPP segmentation; scripts/export_models.py) imported and
 #         compared with onnxruntime on cpu and gpu-emu alike (rtol and
@@ -146,6 +148,16 @@ if [ "${DLC_SKIP_MODELS:-0}" != 1 ]; then
     --precision bf16 --max-rel-l2 2e-2 --min-cosine 0.999 \
     --models resnet50,bert_base
   step "ResNet-50 and BERT-base at bf16 (cpu)" $?
+  # The tensor-core kernels on a whole model (gpu-emu runs NVIDIA's
+  # mma.sync kernels, and AMD's mfma ones with --tensor-cores=mfma).
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
+    --target gpu-emu --precision fp16 --max-rel-l2 1e-2 --min-cosine 0.999 \
+    --models mobilenet_v2
+  step "MobileNetV2 at fp16 on the mma.sync kernels (gpu-emu)" $?
+  python3 scripts/compare_models.py --dlc-run "$build/bin/dlc-run" \
+    --target gpu-emu --precision fp16 --max-rel-l2 1e-2 --min-cosine 0.999 \
+    --models mobilenet_v2 --tensor-cores mfma
+  step "MobileNetV2 at fp16 on the mfma kernels (gpu-emu)" $?
   python3 scripts/gpu_artifacts.py --dlc "$build/bin/dlc" \
     --out "$build/gpu-artifacts" --stats-md "$build/gpu-kernels.md"
   step "real models for cuda and rocm (ptxas, llvm-readelf)" $?
