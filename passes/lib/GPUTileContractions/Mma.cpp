@@ -399,8 +399,21 @@ private:
     auto load = [&](Value tile, Value row, Value col) -> Value {
       return memref::LoadOp::create(b, loc, tile, ValueRange{stage, row, col});
     };
+    // Each register rounded to tf32 (10 mantissa bits, to nearest, ties
+    // away: cvt.rna.tf32.f32 as integer ops), as cuBLAS and cuDNN feed
+    // the tensor cores; they would otherwise drop the low 13 bits, a bias
+    // that grows through a network's layers.
+    Type i32 = b.getI32Type();
+    Value half = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0x1000));
+    Value mask = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(static_cast<int32_t>(0xFFFFE000u)));
     auto keep = [&](Value v, int64_t slot) {
-      memref::StoreOp::create(b, loc, v, regs, ValueRange{k.idx(slot)});
+      Value bits = arith::BitcastOp::create(b, loc, i32, v);
+      bits = arith::AndIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, bits, half), mask);
+      memref::StoreOp::create(b, loc,
+                              arith::BitcastOp::create(b, loc, f32, bits),
+                              regs, ValueRange{k.idx(slot)});
     };
     for (int64_t kk = 0; kk < t.tileK; kk += 8) {
       for (int64_t i = 0; i < mi; ++i)

@@ -14,7 +14,8 @@ kernels, and its test folder, for one precision (fp16 or bf16):
 
 usage: mma_case.py OUT_DIR fp16|bf16|tf32. The reference rounds every
 product input to the precision as dlc does (round to nearest even; tf32:
-the tensor cores keep the upper 19 bits of each f32) and multiplies in
+to nearest, ties away, as the kernel rounds before the tensor cores) and
+multiplies in
 float64; the tensor cores then differ only by the order of f32 sums.
 """
 import os
@@ -34,8 +35,9 @@ def rounded(v):
     if precision == "fp16":
         return v.astype(np.float16).astype(np.float64)
     if precision == "tf32":
-        return (v.view(np.uint32) & np.uint32(0xFFFFE000)).view(
-            np.float32).astype(np.float64)
+        # cvt.rna.tf32.f32: to nearest, ties away (on the magnitude bits).
+        u = (v.view(np.uint32).astype(np.uint64) + 0x1000) & 0xFFFFE000
+        return u.astype(np.uint32).view(np.float32).astype(np.float64)
     u = v.view(np.uint32).astype(np.uint64)
     u = (u + 0x7FFF + ((u >> 16) & 1)) & 0xFFFF0000
     return u.astype(np.uint32).view(np.float32).astype(np.float64)
