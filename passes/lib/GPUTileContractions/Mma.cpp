@@ -429,24 +429,20 @@ private:
           keep(bKInner ? load(Bs, n, kIdx) : load(Bs, kIdx, n),
                mi * 4 + j * 2 + r);
         }
+      // A fragment from the registers kept at [first, first + count).
       auto fragment = [&](Value zero, int64_t first, int64_t count) {
-        return [&, zero, first, count](OpBuilder &fb) {
-          Value frag = zero;
-          for (int64_t r = 0; r < count; ++r)
-            frag = vector::InsertOp::create(
-                fb, loc,
-                memref::LoadOp::create(fb, loc, regs,
-                                       ValueRange{k.idx(first + r)}),
-                frag, ArrayRef<int64_t>{r, 0});
-          return frag;
-        };
+        Value frag = zero;
+        for (int64_t r = 0; r < count; ++r)
+          frag = vector::InsertOp::create(
+              b, loc,
+              memref::LoadOp::create(b, loc, regs,
+                                     ValueRange{k.idx(first + r)}),
+              frag, ArrayRef<int64_t>{r, 0});
+        return frag;
       };
-      (void)aZero;
-      (void)bZero;
-      mmaAll(
-          [&](int64_t i) { return fragment(aZero, i * 4, 4)(b); },
-          [&](int64_t j) { return fragment(bZero, mi * 4 + j * 2, 2)(b); },
-          accZero, {16, 8, 8}, /*tf32Enabled=*/true);
+      mmaAll([&](int64_t i) { return fragment(aZero, i * 4, 4); },
+             [&](int64_t j) { return fragment(bZero, mi * 4 + j * 2, 2); },
+             accZero, {16, 8, 8}, /*tf32Enabled=*/true);
     }
   }
 
