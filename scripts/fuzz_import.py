@@ -164,9 +164,14 @@ def input_elements(model_path):
     return total
 
 
+# --codegen-arg: more arguments of every compile and gpu-emu run.
+CODEGEN_ARGS = []
+
+
 def codegen_commands(dlc, model_path, case_dir, targets, freeze):
     """The compile (and gpu-emu run) commands of one imported case."""
     dlc_run = os.path.join(os.path.dirname(os.path.abspath(dlc)), "dlc-run")
+    freeze = list(freeze) + CODEGEN_ARGS
     cmds = []
     for target in targets:
         if target == "gpu-emu":
@@ -247,7 +252,12 @@ def main():
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test",
         "conformance", "cpu_expected_pass.txt"),
         help="with --codegen: the node tests to draw from")
+    parser.add_argument("--codegen-arg", action="append", default=[],
+                        help="with --codegen: one more argument of every "
+                             "compile and run (repeatable), e.g. "
+                             "--codegen-arg=--precision=fp16")
     args = parser.parse_args()
+    CODEGEN_ARGS.extend(args.codegen_arg)
     targets = [t for t in args.codegen.split(",") if t]
     # cuda:sm_80,sm_90 style lists: an architecture joins the target before.
     merged = []

@@ -86,6 +86,13 @@ python3 scripts/fuzz_import.py --dlc "$build/bin/dlc" --jobs "$jobs" \
   --runs 250 --seed 1 --codegen cpu,gpu-emu,cuda:sm_90 \
   --out "$build/fuzz-codegen"
 step "fuzzing through code generation (cpu, gpu-emu, cuda:sm_90)" $?
+# The same with every product in fp16: the tensor-core kernels (mma.sync
+# in gpu-emu and for sm_90, mfma for gfx942) on the mutated shapes.
+python3 scripts/fuzz_import.py --dlc "$build/bin/dlc" --jobs "$jobs" \
+  --runs 250 --seed 2 --codegen gpu-emu,cuda:sm_90,rocm:gfx942 \
+  --codegen-arg=--precision=fp16 --codegen-arg=--precision-min-terms=1 \
+  --out "$build/fuzz-codegen-fp16"
+step "fuzzing the tensor-core kernels (fp16: gpu-emu, sm_90, gfx942)" $?
 
 python3 scripts/run_conformance.py --dlc-run "$build/bin/dlc-run" \
   --jobs "$jobs" --expected test/conformance/cpu_expected_pass.txt \

@@ -156,6 +156,12 @@ cl::opt<std::string> lowPrecision(
              "for --target=cpu, fp16 for GPU targets)"),
     cl::value_desc("fp16|bf16"), cl::init(""), cl::cat(dlcCategory));
 
+cl::opt<int64_t> precisionMinTerms(
+    "precision-min-terms",
+    cl::desc("With --precision: products summing fewer terms per output "
+             "stay f32 (default 32; 1 demotes every product)"),
+    cl::value_desc("N"), cl::init(32), cl::cat(dlcCategory));
+
 cl::list<std::string> keepFp32(
     "keep-fp32",
     cl::desc("ONNX nodes whose products stay f32 under --precision"),

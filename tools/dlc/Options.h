@@ -34,6 +34,7 @@ extern llvm::cl::opt<double> maxRelError;
 extern llvm::cl::opt<std::string> calibration;
 extern llvm::cl::opt<std::string> lowPrecision;
 extern llvm::cl::list<std::string> keepFp32;
+extern llvm::cl::opt<int64_t> precisionMinTerms;
 extern llvm::cl::opt<std::string> outputPath;
 extern llvm::cl::list<std::string> inputShapes;
 extern llvm::cl::list<std::string> freezeInputs;

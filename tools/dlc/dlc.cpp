@@ -105,6 +105,7 @@ static dlc::codegen::PrecisionOptions precisionOptions() {
   p.precision = precisionFlag;
   p.keepFp32.assign(keepFp32.begin(), keepFp32.end());
   p.ioPrecision = ioPrecision;
+  p.minReductionTerms = precisionMinTerms;
   return p;
 }
 
@@ -434,6 +435,9 @@ static int printStages() {
 static int checkPrecisionFlags() {
   if (Error e = dlc::codegen::checkIOPrecision(ioPrecision))
     return fail(toString(std::move(e)));
+  if (precisionMinTerms < 1)
+    return fail("--precision-min-terms must be at least 1, got " +
+                std::to_string(precisionMinTerms));
   if (precisionFlag != "auto") {
     if (Error e = dlc::codegen::checkPrecision(precisionFlag))
       return fail(toString(std::move(e)) + " (or auto)");
