@@ -725,6 +725,18 @@ makeArchive(StringRef objectName, llvm::ArrayRef<char> object) {
                                     /*Deterministic=*/true, /*Thin=*/false);
 }
 
+llvm::Error writeArchiveFile(StringRef path, StringRef objectName,
+                             llvm::ArrayRef<char> object) {
+  llvm::MemoryBufferRef ref(StringRef(object.data(), object.size()),
+                            objectName);
+  std::vector<llvm::NewArchiveMember> members;
+  members.emplace_back(ref);
+  return llvm::writeArchive(path, members,
+                            llvm::SymtabWritingMode::NormalSymtab,
+                            llvm::object::Archive::K_GNU,
+                            /*Deterministic=*/true, /*Thin=*/false);
+}
+
 Expected<CompiledModel> compileForCPU(ModuleOp module, StringRef name,
                                       const CPUOptions &options) {
   Expected<ModelSignature> signature = readSignature(module, name);

@@ -203,8 +203,10 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   if (explain.getNumOccurrences())
     return dlc::tool::printExplanation(out(), *signature,
                                          explain == "json", peakGflops);
-  LLVMContext llvmContext;
-  auto llvmModule = dlc::codegen::translateToLLVMIR(module, llvmContext,
+  // The LLVM module and its context hold a copy of the weights: both are
+  // released once the object is made, before the library is written.
+  auto llvmContext = std::make_unique<LLVMContext>();
+  auto llvmModule = dlc::codegen::translateToLLVMIR(module, *llvmContext,
                                                     *signature, cpu);
   if (!llvmModule)
     return fail(toString(llvmModule.takeError()));
@@ -223,6 +225,8 @@ static int compileForCPU(mlir::ModuleOp module, EmitKind kind) {
   auto object = dlc::codegen::emitObject(**llvmModule, cpu, &frames);
   if (!object)
     return fail(toString(object.takeError()));
+  llvmModule->reset();
+  llvmContext.reset();
   if (reportStackFrames && checkStackFrames(frames))
     return 1;
   StringRef objectBytes(object->data(), object->size());
@@ -246,9 +250,6 @@ static int writeLibrary(const dlc::codegen::ModelSignature &signature,
   }
   mlir::TimingScope scope =
       observer ? observer->begin("archive") : mlir::TimingScope();
-  auto archive = dlc::codegen::makeArchive(signature.name + ".o", object);
-  if (!archive)
-    return fail(toString(archive.takeError()));
   if (std::error_code ec = sys::fs::create_directories(outputPath))
     return fail("cannot create output folder '" + outputPath +
                 "': " + ec.message());
@@ -262,9 +263,12 @@ static int writeLibrary(const dlc::codegen::ModelSignature &signature,
       writeBytes(weightsPath, StringRef(signature.weightsBlob.data(),
                                         signature.weightsBlob.size())))
     return 1;
-  if (writeBytes(libPath, (*archive)->getBuffer())) {
+  // Streamed to the file: no second weight-sized buffer.
+  if (Error e = dlc::codegen::writeArchiveFile(libPath, signature.name + ".o",
+                                               object)) {
     sys::fs::remove(weightsPath);
-    return 1;
+    return fail("cannot write '" + libPath.str().str() +
+                "': " + toString(std::move(e)));
   }
   if (writeBytes(headerPath, header)) {
     sys::fs::remove(libPath);

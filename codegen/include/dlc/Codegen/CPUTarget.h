@@ -210,6 +210,11 @@ emitObject(llvm::Module &module, const CPUOptions &options,
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 makeArchive(llvm::StringRef objectName, llvm::ArrayRef<char> object);
 
+/// Writes that archive straight to `path` (through a temporary file renamed
+/// into place): no second in-memory copy of a weight-sized object.
+llvm::Error writeArchiveFile(llvm::StringRef path, llvm::StringRef objectName,
+                             llvm::ArrayRef<char> object);
+
 /// The C header declaring the model's descriptor and typed wrappers.
 std::string generateHeader(const ModelSignature &signature,
                            llvm::StringRef modelPath);
