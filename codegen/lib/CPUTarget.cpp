@@ -713,18 +713,6 @@ unsigned printStackFrames(llvm::raw_ostream &os, StringRef tool,
   return over;
 }
 
-Expected<std::unique_ptr<llvm::MemoryBuffer>>
-makeArchive(StringRef objectName, llvm::ArrayRef<char> object) {
-  llvm::MemoryBufferRef ref(StringRef(object.data(), object.size()),
-                            objectName);
-  std::vector<llvm::NewArchiveMember> members;
-  members.emplace_back(ref);
-  return llvm::writeArchiveToBuffer(members,
-                                    llvm::SymtabWritingMode::NormalSymtab,
-                                    llvm::object::Archive::K_GNU,
-                                    /*Deterministic=*/true, /*Thin=*/false);
-}
-
 llvm::Error writeArchiveFile(StringRef path, StringRef objectName,
                              llvm::ArrayRef<char> object) {
   llvm::MemoryBufferRef ref(StringRef(object.data(), object.size()),

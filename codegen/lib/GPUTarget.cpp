@@ -462,18 +462,15 @@ static Error buildAmdImages(gpu::GPUModuleOp kernels,
 }
 
 /// The outlined names of the launches marked `dlc.tensor_cores`, with the
-/// kind: gpu-kernel-outlining names F's launches F_kernel, F_kernel_0,
-/// F_kernel_1, ... in walk order.
+/// kind.
 static std::map<std::string, std::string> tensorCoreLaunches(ModuleOp module) {
   std::map<std::string, std::string> out;
-  llvm::StringMap<int> perFunction;
+  std::vector<std::string> names = dlc::outlinedKernelNames(module);
+  size_t i = 0;
   module.walk([&](gpu::LaunchOp launch) {
-    auto fn = launch->getParentOfType<FunctionOpInterface>();
-    std::string base = (fn ? fn.getName().str() : "kernel") + "_kernel";
-    int n = perFunction[base]++;
-    std::string name = n == 0 ? base : base + "_" + std::to_string(n - 1);
     if (auto kind = launch->getAttrOfType<StringAttr>("dlc.tensor_cores"))
-      out[name] = kind.str();
+      out[names[i]] = kind.str();
+    ++i;
   });
   return out;
 }

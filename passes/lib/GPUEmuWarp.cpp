@@ -126,6 +126,13 @@ allocateWarpSlots(Operation *op, int64_t threads,
   auto alloc = [&](MemRefType t) {
     return allocate(t.getShape(), t.getElementType());
   };
+  // A matrix op's slots: A, B and C in, D (C's type) out.
+  auto matrixSlots = [&](VectorType a, VectorType b, VectorType c) {
+    for (VectorType t : {a, b, c})
+      slots.in.push_back(alloc(slotType(threads, t)));
+    slots.out = alloc(slotType(threads, c));
+    return success();
+  };
   if (auto mfma = dyn_cast<amdgpu::MFMAOp>(op)) {
     auto a = dyn_cast<VectorType>(mfma.getSourceA().getType());
     auto bt = dyn_cast<VectorType>(mfma.getSourceB().getType());
@@ -140,11 +147,7 @@ allocateWarpSlots(Operation *op, int64_t threads,
                            "16x16x16 with f16 or bf16 inputs and f32 "
                            "accumulators (one block, no broadcasts) is "
                            "emulated");
-    slots.in.push_back(alloc(slotType(threads, a)));
-    slots.in.push_back(alloc(slotType(threads, bt)));
-    slots.in.push_back(alloc(slotType(threads, ct)));
-    slots.out = alloc(slotType(threads, ct));
-    return success();
+    return matrixSlots(a, bt, ct);
   }
   if (auto ld = dyn_cast<nvgpu::LdMatrixOp>(op)) {
     auto res = cast<VectorType>(ld.getRes().getType());
@@ -178,11 +181,7 @@ allocateWarpSlots(Operation *op, int64_t threads,
     return op->emitError("dlc-gpu-launch-to-loops: only mma.sync m16n8k16 "
                          "with f16 or bf16 inputs and m16n8k8 with tf32 "
                          "inputs, f32 accumulators, are emulated");
-  slots.in.push_back(alloc(slotType(threads, a)));
-  slots.in.push_back(alloc(slotType(threads, bt)));
-  slots.in.push_back(alloc(slotType(threads, ct)));
-  slots.out = alloc(slotType(threads, ct));
-  return success();
+  return matrixSlots(a, bt, ct);
 }
 
 void storeWarpOperands(OpBuilder &b, Operation *op, IRMapping &map,

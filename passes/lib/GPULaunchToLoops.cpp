@@ -570,18 +570,24 @@ struct GPULaunchToLoopsPass
     SmallVector<gpu::LaunchOp> launches;
     getOperation().walk([&](gpu::LaunchOp op) { launches.push_back(op); });
     dlc::emu::SiteTable sites(getOperation());
-    // Kernel names as gpu-kernel-outlining gives them on the GPU targets:
-    // F_kernel, then F_kernel_0, F_kernel_1, ... per function F.
-    llvm::StringMap<int> perFunction;
-    for (gpu::LaunchOp launch : launches) {
-      auto fn = launch->getParentOfType<FunctionOpInterface>();
-      std::string base = (fn ? fn.getName().str() : "kernel") + "_kernel";
-      int n = perFunction[base]++;
-      std::string kernel = n == 0 ? base : base + "_" + std::to_string(n - 1);
+    // Kernel names as gpu-kernel-outlining gives them on the GPU targets.
+    std::vector<std::string> names = dlc::outlinedKernelNames(getOperation());
+    for (auto [launch, kernel] : llvm::zip_equal(launches, names))
       if (failed(Emulator(launch, sites, options, kernel).run()))
         return signalPassFailure();
-    }
   }
 };
 
 } // namespace
+
+std::vector<std::string> dlc::outlinedKernelNames(ModuleOp module) {
+  std::vector<std::string> names;
+  llvm::StringMap<int> perFunction;
+  module.walk([&](gpu::LaunchOp launch) {
+    auto fn = launch->getParentOfType<FunctionOpInterface>();
+    std::string base = (fn ? fn.getName().str() : "kernel") + "_kernel";
+    int n = perFunction[base]++;
+    names.push_back(n == 0 ? base : base + "_" + std::to_string(n - 1));
+  });
+  return names;
+}

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "dlc/Passes/GPUCostModel.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -342,7 +343,51 @@ void storeResult(Builder &k, Indexer &ix, const Contraction &c,
   memref::StoreOp::create(b, loc, out, eop.getDpsInits()[0], idx);
 }
 
-void describeLaunch(gpu::LaunchOp launch, const Contraction &c,
+bool hasHalfInputs(const Contraction &c) {
+  return c.aElem == c.bElem && (c.aElem.isF16() || c.aElem.isBF16());
+}
+
+bool gridFits(const Contraction &c, int64_t tileM, int64_t tileN) {
+  return (c.M + tileM - 1) / tileM <= 65535 && c.batch <= 65535 &&
+         (c.N + tileN - 1) / tileN <= dlc::gpu::kMaxGridX;
+}
+
+MemRefType workgroupBuffer(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                           Type element) {
+  return MemRefType::get(
+      shape, element, MemRefLayoutAttrInterface(),
+      mlir::gpu::AddressSpaceAttr::get(ctx, mlir::gpu::AddressSpace::Workgroup));
+}
+
+MemRefType privateBuffer(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                         Type element) {
+  return MemRefType::get(
+      shape, element, MemRefLayoutAttrInterface(),
+      mlir::gpu::AddressSpaceAttr::get(ctx, mlir::gpu::AddressSpace::Private));
+}
+
+mlir::gpu::LaunchOp createProductLaunch(const Contraction &c, bool fuse,
+                                  int64_t tileM, int64_t tileN,
+                                  int64_t threads, TypeRange workgroup,
+                                  TypeRange privates,
+                                  std::optional<Epilogue> &epi) {
+  linalg::LinalgOp product = c.op;
+  epi = fuse ? findEpilogue(product, c.C) : std::nullopt;
+  OpBuilder ob(epi ? epi->op.getOperation() : product.getOperation());
+  Location loc = product.getLoc();
+  Builder h{ob, loc};
+  Value one = h.idx(1);
+  auto launch = mlir::gpu::LaunchOp::create(
+      ob, loc, h.idx((c.N + tileN - 1) / tileN),
+      h.idx((c.M + tileM - 1) / tileM), h.idx(c.batch), h.idx(threads), one,
+      one, /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, workgroup, privates);
+  OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
+  mlir::gpu::TerminatorOp::create(b, loc);
+  return launch;
+}
+
+void describeLaunch(mlir::gpu::LaunchOp launch, const Contraction &c,
                     StringRef strategy) {
   MLIRContext *ctx = launch.getContext();
   auto name = [](Type t) -> StringRef {
@@ -363,7 +408,7 @@ void describeLaunch(gpu::LaunchOp launch, const Contraction &c,
 }
 
 void finish(const Contraction &c, std::optional<Epilogue> &epi,
-            gpu::LaunchOp launch) {
+            mlir::gpu::LaunchOp launch) {
   c.op->erase();
   if (!epi)
     return;

@@ -118,6 +118,36 @@ void storeResult(Builder &k, Indexer &ix, const Contraction &c,
                  llvm::ArrayRef<mlir::Value> base, mlir::Value gm,
                  mlir::Value gn, mlir::Value v);
 
+/// Whether A and B are both fp16 or both bf16 (the tensor cores' 16-bit
+/// inputs).
+bool hasHalfInputs(const Contraction &c);
+
+/// Whether a grid of tileM x tileN tiles of C over the batch fits the
+/// launch limits (grid.y and grid.z at most 65535 blocks).
+bool gridFits(const Contraction &c, int64_t tileM, int64_t tileN);
+
+/// A buffer of the kernel's workgroup (shared) or private memory.
+mlir::MemRefType workgroupBuffer(mlir::MLIRContext *ctx,
+                                 llvm::ArrayRef<int64_t> shape,
+                                 mlir::Type element);
+mlir::MemRefType privateBuffer(mlir::MLIRContext *ctx,
+                               llvm::ArrayRef<int64_t> shape,
+                               mlir::Type element);
+
+/// The launch of a product kernel: x over the tileN-wide column tiles of
+/// C, y over the tileM-high row tiles, z over the batch, `threads`
+/// threads a block, with these workgroup and private buffers; its body
+/// holds only the terminator. With `fuse`, the product's epilogue is
+/// looked for (returned in `epi`) and the launch goes where it is (its
+/// inputs and output are defined there; nothing between touches memory),
+/// else where the product is.
+mlir::gpu::LaunchOp createProductLaunch(const Contraction &c, bool fuse,
+                                        int64_t tileM, int64_t tileN,
+                                        int64_t threads,
+                                        mlir::TypeRange workgroup,
+                                        mlir::TypeRange privates,
+                                        std::optional<Epilogue> &epi);
+
 /// What --explain says of a product kernel: `dlc.kernel_kind` "product",
 /// `dlc.strategy`, `dlc.precision` (its inputs' type) and `dlc.flops`.
 void describeLaunch(mlir::gpu::LaunchOp launch, const Contraction &c,

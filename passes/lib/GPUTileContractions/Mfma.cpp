@@ -42,32 +42,18 @@ public:
       : c(c), t(t), fuse(fuseEpilogues) {}
 
   void build() {
-    std::optional<Epilogue> epi =
-        fuse ? findEpilogue(c.op, c.C) : std::nullopt;
-    OpBuilder ob(epi ? epi->op.getOperation() : c.op.getOperation());
+    MLIRContext *ctx = c.op->getContext();
     Location loc = c.op.getLoc();
-    Builder h{ob, loc};
-    MLIRContext *ctx = ob.getContext();
-    auto wg = mlir::gpu::AddressSpaceAttr::get(
-        ctx, mlir::gpu::AddressSpace::Workgroup);
-    auto priv = mlir::gpu::AddressSpaceAttr::get(
-        ctx, mlir::gpu::AddressSpace::Private);
     mi = t.waveTileM() / 16;
     nj = t.waveTileN() / 16;
     int64_t pad = dlc::gpu::MfmaTiles::kPad;
-    auto aType = MemRefType::get({t.tileM, t.tileK + pad}, c.aElem,
-                                 MemRefLayoutAttrInterface(), wg);
-    auto bType = MemRefType::get({t.tileN, t.tileK + pad}, c.bElem,
-                                 MemRefLayoutAttrInterface(), wg);
-    auto accType = MemRefType::get({mi, nj, 4}, ob.getF32Type(),
-                                   MemRefLayoutAttrInterface(), priv);
-    Value one = h.idx(1);
-    launch = mlir::gpu::LaunchOp::create(
-        ob, loc, h.idx((c.N + t.tileN - 1) / t.tileN),
-        h.idx((c.M + t.tileM - 1) / t.tileM), h.idx(c.batch),
-        h.idx(t.threads()), one, one, /*dynamicSharedMemorySize=*/nullptr,
-        /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
-        TypeRange{aType, bType}, TypeRange{accType});
+    std::optional<Epilogue> epi;
+    launch = createProductLaunch(
+        c, fuse, t.tileM, t.tileN, t.threads(),
+        TypeRange{workgroupBuffer(ctx, {t.tileM, t.tileK + pad}, c.aElem),
+                  workgroupBuffer(ctx, {t.tileN, t.tileK + pad}, c.bElem)},
+        TypeRange{privateBuffer(ctx, {mi, nj, 4}, Float32Type::get(ctx))},
+        epi);
     launch->setAttr("dlc.tensor_cores", StringAttr::get(ctx, "mfma"));
     describeLaunch(
         launch, c,
@@ -78,9 +64,7 @@ public:
                       t.wavesM, t.wavesN, t.waveTileM(), t.waveTileN(),
                       t.tileK)
             .str());
-    OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
-    mlir::gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPoint(launch.getBody().front().getTerminator());
+    OpBuilder b(launch.getBody().front().getTerminator());
     Builder k{b, loc};
     Indexer ix(c, k);
     kb = &k;
@@ -104,7 +88,7 @@ public:
                                   ValueRange{k.idx(i), k.idx(j), k.idx(r)});
     int64_t slices = (c.K + t.tileK - 1) / t.tileK;
     {
-      auto loop = scf::ForOp::create(b, loc, k.idx(0), k.idx(slices), one);
+      auto loop = scf::ForOp::create(b, loc, k.idx(0), k.idx(slices), k.idx(1));
       keepRolled(loop);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPoint(loop.getBody()->getTerminator());
@@ -194,13 +178,12 @@ private:
 } // namespace
 
 std::string mfmaRefusal(const Contraction &c) {
-  if (c.aElem != c.bElem || !(c.aElem.isF16() || c.aElem.isBF16()))
+  if (!hasHalfInputs(c))
     return "inputs are not fp16 or bf16";
   dlc::gpu::MfmaTiles t;
   if (!dlc::gpu::chooseMfmaTiles(c.M, c.N, c.K, c.batch, t))
     return "empty";
-  if ((c.M + t.tileM - 1) / t.tileM > 65535 || c.batch > 65535 ||
-      (c.N + t.tileN - 1) / t.tileN > dlc::gpu::kMaxGridX)
+  if (!gridFits(c, t.tileM, t.tileN))
     return "grid too large";
   return "";
 }

@@ -133,14 +133,9 @@ public:
     while (stages > 2 && stages * perStage > dlc::gpu::kStaticSharedBytes)
       --stages;
 
-    std::optional<Epilogue> epi =
-        fuse ? findEpilogue(c.op, c.C) : std::nullopt;
-    OpBuilder ob(epi ? epi->op.getOperation() : c.op.getOperation());
+    MLIRContext *ctx = c.op->getContext();
     Location loc = c.op.getLoc();
-    Builder h{ob, loc};
-    MLIRContext *ctx = ob.getContext();
-    auto wg = mlir::gpu::AddressSpaceAttr::get(ctx, mlir::gpu::AddressSpace::Workgroup);
-    auto priv = mlir::gpu::AddressSpaceAttr::get(ctx, mlir::gpu::AddressSpace::Private);
+    Type f32 = Float32Type::get(ctx);
     mi = t.warpTileM() / 16;
     nj = t.warpTileN() / 8;
     // Row padding: 16 bytes after rows along K (fp16: the eight rows of an
@@ -151,24 +146,15 @@ public:
     aTile = {t.tileM, t.tileK + kPad};
     bTile = bKInner ? SmallVector<int64_t>{t.tileN, t.tileK + kPad}
                     : SmallVector<int64_t>{t.tileK, t.tileN + pad};
-    auto aType = MemRefType::get({stages, aTile[0], aTile[1]}, c.aElem,
-                                 MemRefLayoutAttrInterface(), wg);
-    auto bType = MemRefType::get({stages, bTile[0], bTile[1]}, c.bElem,
-                                 MemRefLayoutAttrInterface(), wg);
-    auto accType = MemRefType::get({mi, nj, 2, 2}, ob.getF32Type(),
-                                   MemRefLayoutAttrInterface(), priv);
-    Value one = h.idx(1);
-    launch = mlir::gpu::LaunchOp::create(
-        ob, loc, h.idx((c.N + t.tileN - 1) / t.tileN),
-        h.idx((c.M + t.tileM - 1) / t.tileM), h.idx(c.batch),
-        h.idx(t.threads()), one, one, /*dynamicSharedMemorySize=*/nullptr,
-        /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
-        TypeRange{aType, bType},
-        tf32 ? TypeRange{accType, MemRefType::get({(mi * 4 + nj * 2)},
-                                                  ob.getF32Type(),
-                                                  MemRefLayoutAttrInterface(),
-                                                  priv)}
-             : TypeRange{accType});
+    SmallVector<Type> privates{privateBuffer(ctx, {mi, nj, 2, 2}, f32)};
+    if (tf32)
+      privates.push_back(privateBuffer(ctx, {mi * 4 + nj * 2}, f32));
+    std::optional<Epilogue> epi;
+    launch = createProductLaunch(
+        c, fuse, t.tileM, t.tileN, t.threads(),
+        TypeRange{workgroupBuffer(ctx, {stages, aTile[0], aTile[1]}, c.aElem),
+                  workgroupBuffer(ctx, {stages, bTile[0], bTile[1]}, c.bElem)},
+        privates, epi);
     launch->setAttr("dlc.tensor_cores", StringAttr::get(ctx, "mma.sync"));
     describeLaunch(
         launch, c,
@@ -188,9 +174,7 @@ public:
                       : bKInner ? "ldmatrix"
                                 : "ldmatrix (.trans for B)")
             .str());
-    OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
-    mlir::gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPoint(launch.getBody().front().getTerminator());
+    OpBuilder b(launch.getBody().front().getTerminator());
     Builder k{b, loc};
     Indexer ix(c, k);
     kb = &k;
@@ -215,7 +199,7 @@ public:
     });
     int64_t slices = (c.K + t.tileK - 1) / t.tileK;
     if (stages == 1) {
-      auto loop = scf::ForOp::create(b, loc, k.idx(0), k.idx(slices), one);
+      auto loop = scf::ForOp::create(b, loc, k.idx(0), k.idx(slices), k.idx(1));
       keepRolled(loop);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPoint(loop.getBody()->getTerminator());
@@ -242,7 +226,7 @@ public:
       Value first = issueCopies(k.idx(0), k.idx(0));
       for (int64_t p = 1; p + 1 < stages; ++p)
         issueCopies(k.idx(p * t.tileK), k.idx(p));
-      auto loop = scf::ForOp::create(b, loc, k.idx(0), k.idx(slices), one);
+      auto loop = scf::ForOp::create(b, loc, k.idx(0), k.idx(slices), k.idx(1));
       keepRolled(loop);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPoint(loop.getBody()->getTerminator());
@@ -553,13 +537,12 @@ std::string mmaRefusal(const Contraction &c) {
   auto precision = c.op->getAttrOfType<StringAttr>("dlc.precision");
   bool tf32 = c.aElem.isF32() && c.bElem.isF32() && precision &&
               precision.getValue() == "tf32";
-  if (!tf32 && (c.aElem != c.bElem || !(c.aElem.isF16() || c.aElem.isBF16())))
+  if (!tf32 && !hasHalfInputs(c))
     return "inputs are not fp16, bf16 or tf32-marked fp32";
   dlc::gpu::MmaTiles t;
   if (!dlc::gpu::chooseMmaTiles(c.M, c.N, c.K, c.batch, t))
     return "empty";
-  if ((c.M + t.tileM - 1) / t.tileM > 65535 || c.batch > 65535 ||
-      (c.N + t.tileN - 1) / t.tileN > dlc::gpu::kMaxGridX)
+  if (!gridFits(c, t.tileM, t.tileN))
     return "grid too large";
   return "";
 }

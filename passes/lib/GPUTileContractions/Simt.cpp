@@ -26,39 +26,21 @@ bool buildSimtKernel(Contraction &c, bool fuseEpilogues,
   dlc::gpu::MatmulTiles t;
   if (!dlc::gpu::chooseMatmulTiles(c.M, c.N, c.K, t))
     return false;
-  // grid.y and grid.z are limited to 65535 blocks.
-  if ((c.M + t.tileM - 1) / t.tileM > 65535 || c.batch > 65535 ||
-      (c.N + t.tileN - 1) / t.tileN > dlc::gpu::kMaxGridX)
+  if (!gridFits(c, t.tileM, t.tileN))
     return false;
   int64_t threads = t.threads();
   int64_t colThreads = t.tileN / t.threadN;
-
-  // With an epilogue the kernel runs where the epilogue was (its inputs
-  // and output are defined there; nothing between touches memory).
-  std::optional<Epilogue> epi =
-      fuseEpilogues ? findEpilogue(c.op, c.C) : std::nullopt;
-  OpBuilder ob(epi ? epi->op.getOperation() : c.op.getOperation());
+  MLIRContext *ctx = c.op->getContext();
   Location loc = c.op.getLoc();
-  Builder h{ob, loc};
-  MLIRContext *ctx = ob.getContext();
-  auto wg = mlir::gpu::AddressSpaceAttr::get(ctx, mlir::gpu::AddressSpace::Workgroup);
-  auto priv = mlir::gpu::AddressSpaceAttr::get(ctx, mlir::gpu::AddressSpace::Private);
-  Type f32 = ob.getF32Type();
+  Type f32 = Float32Type::get(ctx);
   // The tiles hold the inputs' own type (f16 / bf16: half the shared
   // memory and global traffic of f32); A is stored transposed ([k][m]).
-  auto aTileType = MemRefType::get({t.tileK, t.tileM}, c.aElem,
-                                   MemRefLayoutAttrInterface(), wg);
-  auto bTileType = MemRefType::get({t.tileK, t.tileN}, c.bElem,
-                                   MemRefLayoutAttrInterface(), wg);
-  auto accType = MemRefType::get({t.threadM, t.threadN}, f32,
-                                 MemRefLayoutAttrInterface(), priv);
-  Value one = h.idx(1);
-  auto launch = mlir::gpu::LaunchOp::create(
-      ob, loc, h.idx((c.N + t.tileN - 1) / t.tileN),
-      h.idx((c.M + t.tileM - 1) / t.tileM), h.idx(c.batch), h.idx(threads),
-      one, one, /*dynamicSharedMemorySize=*/nullptr,
-      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
-      TypeRange{aTileType, bTileType}, TypeRange{accType});
+  std::optional<Epilogue> epi;
+  auto launch = createProductLaunch(
+      c, fuseEpilogues, t.tileM, t.tileN, threads,
+      TypeRange{workgroupBuffer(ctx, {t.tileK, t.tileM}, c.aElem),
+                workgroupBuffer(ctx, {t.tileK, t.tileN}, c.bElem)},
+      TypeRange{privateBuffer(ctx, {t.threadM, t.threadN}, f32)}, epi);
   {
     std::string strategy =
         llvm::formatv("SIMT: {0}x{1} tiles, {2}x{3} per thread, fma, "
@@ -69,9 +51,7 @@ bool buildSimtKernel(Contraction &c, bool fuseEpilogues,
       strategy += " (no tensor cores: " + whyNotTensorCores.str() + ")";
     describeLaunch(launch, c, strategy);
   }
-  OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
-  mlir::gpu::TerminatorOp::create(b, loc);
-  b.setInsertionPoint(launch.getBody().front().getTerminator());
+  OpBuilder b(launch.getBody().front().getTerminator());
   Builder k{b, loc};
   Indexer ix(c, k);
   Value As = launch.getWorkgroupAttributions()[0];

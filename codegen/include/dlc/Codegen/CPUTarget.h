@@ -206,12 +206,9 @@ llvm::Expected<llvm::SmallVector<char, 0>>
 emitObject(llvm::Module &module, const CPUOptions &options,
            std::vector<StackFrame> *frames = nullptr);
 
-/// A static library holding one object.
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-makeArchive(llvm::StringRef objectName, llvm::ArrayRef<char> object);
-
-/// Writes that archive straight to `path` (through a temporary file renamed
-/// into place): no second in-memory copy of a weight-sized object.
+/// Writes a static library holding one object straight to `path` (through
+/// a temporary file renamed into place): no second in-memory copy of a
+/// weight-sized object.
 llvm::Error writeArchiveFile(llvm::StringRef path, llvm::StringRef objectName,
                              llvm::ArrayRef<char> object);
 

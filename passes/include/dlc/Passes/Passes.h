@@ -29,6 +29,11 @@ namespace dlc {
 #define GEN_PASS_REGISTRATION
 #include "dlc/Passes/Passes.h.inc"
 
+/// The names gpu-kernel-outlining gives the module's gpu.launch ops, in
+/// walk order: F_kernel, then F_kernel_0, F_kernel_1, ... per function F
+/// (gpu-emu's diagnostics and the GPU targets' kernel reports use them).
+std::vector<std::string> outlinedKernelNames(mlir::ModuleOp module);
+
 /// Registers dlc's passes and the upstream passes dlc pipelines use, so that
 /// dlc-opt can reproduce any step of a compile.
 void registerDLCPasses();
